@@ -1,0 +1,211 @@
+"""fit(): formula + table -> FitResult. The four stages, each callable alone:
+parse the formula -> build the design -> optimise the model's objective -> package the result.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from estimator.design import Design, build_design
+from estimator.errors import InputError
+from estimator.families import get_family
+from estimator.formula import INTERCEPT, parse_formula
+from estimator.pooling import Pooling, pool
+from estimator.result import FitResult
+
+METHODS = ("reml", "ml")
+MAX_NAGQ = 25
+
+
+def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml", nagq: int = 1,
+        trials: str | None = None) -> FitResult:
+    """Fit the mixed model `formula` to `table` (dict of columns) the way lme4 would."""
+    fam = _family(family)
+    spec = parse_formula(formula)
+    _check_options(fam, spec, method, nagq, trials)
+    design = build_design(spec, table, trials=trials)
+    y, weights = _response(design, fam)
+    start = time.perf_counter()
+    if fam.name == "gaussian":
+        from estimator.lmm import fit_lmm
+
+        solution = fit_lmm(y, design.X, design.Z, design.group, design.n_groups,
+                           reml=method.lower() == "reml")
+        method_label = method.upper()
+    else:
+        from estimator.glmm import fit_glmm
+
+        solution = fit_glmm(y, design.X, design.Z, design.group, design.n_groups, fam,
+                            weights=weights, nagq=nagq)
+        method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
+    pooling = pool(_with_response(design, y), fam)
+    seconds = time.perf_counter() - start
+    return _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds)
+
+
+def _family(name: str):
+    try:
+        return get_family(name)
+    except (KeyError, ValueError, InputError):
+        raise InputError(f"family '{name}' is unknown: use gaussian, poisson, binomial or gamma") from None
+
+
+def _check_options(fam, spec, method: str, nagq: int, trials: str | None) -> None:
+    if fam.name == "gaussian" and method.lower() not in METHODS:
+        raise InputError(f"method '{method}' is unknown: use reml or ml")
+    if not isinstance(nagq, int) or not 1 <= nagq <= MAX_NAGQ:
+        raise InputError(f"--nagq {nagq} is out of range: use 1 (Laplace) to {MAX_NAGQ}")
+    if nagq > 1 and fam.name == "gaussian":
+        raise InputError("--nagq applies to GLMMs only: drop it for the gaussian family (lmer is exact)")
+    if nagq > 1 and spec.re_names != [INTERCEPT]:
+        raise InputError(f"--nagq {nagq} needs a single random intercept '(1 | {spec.group})': use "
+                         "--nagq 1 (Laplace) with random slopes")
+    if trials and fam.name != "binomial":
+        raise InputError(f"--trials is for the binomial family only, not {fam.name}: drop --trials "
+                         "or use --family binomial")
+
+
+def _response(design: Design, fam):
+    """Binomial with trials is fitted as proportions with prior weights = trials, like lme4."""
+    y = design.y
+    if design.trials is not None:
+        fam.validate(y, design.trials)
+        return y / design.trials, design.trials
+    fam.validate(y, None)
+    return y, None
+
+
+def _with_response(design: Design, y: np.ndarray) -> Design:
+    from dataclasses import replace
+
+    return replace(design, y=y)
+
+
+def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: str, nagq: int,
+             seconds: float) -> FitResult:
+    labels = design.group_labels
+    terms = list(design.re_names)
+    re_cov = np.asarray(sol.re_cov, float)
+    re_sd = np.sqrt(np.clip(np.diag(re_cov), 0, None))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        re_corr = re_cov / np.outer(re_sd, re_sd)
+    re_corr[~np.isfinite(re_corr)] = 0.0
+    np.fill_diagonal(re_corr, 1.0)
+    fixef_names = list(design.fixef_names)
+    beta = np.asarray(sol.beta, float)
+    se = np.sqrt(np.clip(np.diag(np.asarray(sol.beta_cov, float)), 0, None))
+    shape = getattr(sol, "dispersion", None) if fam.name == "gamma" else None
+    sigma = _residual_sigma(fam, sol, shape)
+    ranef = np.asarray(sol.ranef, float)
+    condvar = np.asarray(sol.ranef_condvar, float)
+    sizes = design.group_sizes
+    return FitResult(
+        family=fam.name, link=fam.link_name, method=method, n_obs=design.n_obs,
+        n_groups=design.n_groups, fixef=dict(zip(fixef_names, beta.tolist())),
+        fixef_se=dict(zip(fixef_names, se.tolist())), re_terms=terms, re_cov=re_cov.tolist(),
+        sigma=sigma, loglik=float(sol.loglik), aic=float(sol.aic), bic=float(sol.bic),
+        ranef={label: ranef[j].tolist() for j, label in enumerate(labels)},
+        icc=_icc(fam, terms, re_cov, sigma, beta, fixef_names, shape),
+        shrinkage=_shrinkage(fam, terms, re_cov, sigma, sizes, condvar, labels),
+        singular=bool(sol.singular), converged=bool(sol.converged), fit_seconds=float(seconds),
+        formula=formula, deviance=float(-2 * sol.loglik), objective=float(sol.objective),
+        re_sd=dict(zip(terms, re_sd.tolist())), re_corr=re_corr.tolist(),
+        ranef_condvar={label: condvar[j].tolist() for j, label in enumerate(labels)},
+        group_sizes={label: int(n) for label, n in zip(labels, sizes)},
+        shrinkage_ratio=_shrinkage_ratio(design, pooling, beta, ranef),
+        complete_pooling={"fixef": dict(zip(fixef_names, pooling.complete.beta.tolist())),
+                          "fixef_se": dict(zip(fixef_names, pooling.complete.se.tolist()))},
+        no_pooling=_no_pooling(design, pooling),
+        simpson=_simpson(design, pooling, beta),
+        shape=None if shape is None else float(shape), theta=np.asarray(sol.theta).tolist(),
+        n_evals=int(sol.n_evals), trace=[list(params) + [obj] for params, obj in sol.trace],
+        message=str(sol.message), nagq=nagq)
+
+
+def _residual_sigma(fam, sol, shape) -> float | None:
+    if fam.name == "gaussian":
+        return float(sol.sigma)
+    if fam.name == "gamma" and shape:
+        return float(1.0 / math.sqrt(shape))
+    return None
+
+
+def _icc(fam, terms, re_cov, sigma, beta, fixef_names, shape) -> float | None:
+    """ICC at x = 0: intercept variance over intercept plus (latent) residual variance."""
+    if INTERCEPT not in terms:
+        return None
+    k = terms.index(INTERCEPT)
+    tau2 = float(re_cov[k, k])
+    intercept = float(beta[fixef_names.index(INTERCEPT)]) if INTERCEPT in fixef_names else 0.0
+    residual = float(fam.latent_residual_variance(sigma=sigma, intercept=intercept, shape=shape))
+    total = tau2 + residual
+    return tau2 / total if total > 0 else 0.0
+
+
+def _shrinkage(fam, terms, re_cov, sigma, sizes, condvar, labels) -> dict:
+    """lambda_j = tau0^2 / (tau0^2 + sigma^2 / n_j) for a Gaussian random intercept; otherwise the
+    reliability 1 - Var(b_j | y) / tau^2 of the first random term, which equals that formula in
+    the Gaussian intercept-only case and generalises it to slopes and GLMMs."""
+    k = terms.index(INTERCEPT) if INTERCEPT in terms else 0
+    tau2 = float(re_cov[k, k])
+    if tau2 <= 0:
+        return {label: 0.0 for label in labels}
+    if fam.name == "gaussian" and terms[k] == INTERCEPT:
+        values = tau2 / (tau2 + sigma ** 2 / sizes)
+    else:
+        values = np.clip(1.0 - condvar[:, k, k] / tau2, 0.0, 1.0)
+    return {label: float(v) for label, v in zip(labels, values)}
+
+
+def _no_pooling_by_term(design: Design, pooling: Pooling) -> np.ndarray:
+    """(J, q) no-pooling estimates matching each random term: from the common-slope fit for an
+    intercept-only model, from the separate per-group fits when slopes vary."""
+    J, terms, fixef_names = design.n_groups, list(design.re_names), list(design.fixef_names)
+    out = np.full((J, len(terms)), np.nan)
+    if terms == [INTERCEPT]:
+        out[:, 0] = pooling.group_intercepts
+        return out
+    for j, coefs in enumerate(pooling.separate):
+        if coefs.ok:
+            out[j] = [coefs.beta[fixef_names.index(t)] if t in fixef_names else np.nan for t in terms]
+    return out
+
+
+def _shrinkage_ratio(design: Design, pooling: Pooling, beta, ranef) -> dict:
+    fixef_names = list(design.fixef_names)
+    fixed = np.array([beta[fixef_names.index(t)] if t in fixef_names else 0.0 for t in design.re_names])
+    nopool = _no_pooling_by_term(design, pooling)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = ranef / (nopool - fixed)
+    return {label: {term: (float(r) if np.isfinite(r) else None) for term, r in zip(design.re_names, row)}
+            for label, row in zip(design.group_labels, ratio)}
+
+
+def _no_pooling(design: Design, pooling: Pooling) -> dict:
+    names = list(design.fixef_names)
+    slope_names = names[1:] if names and names[0] == INTERCEPT else names
+    common = {}
+    for j, label in enumerate(design.group_labels):
+        common[label] = {INTERCEPT: float(pooling.group_intercepts[j]),
+                         **{n: float(v) for n, v in zip(slope_names, pooling.common_slopes)}}
+    separate = {label: (dict(zip(names, c.beta.tolist())) if c.ok else None)
+                for label, c in zip(design.group_labels, pooling.separate)}
+    return {"common_slope": common, "separate": separate,
+            "not_estimable": [label for label, c in zip(design.group_labels, pooling.separate) if not c.ok]}
+
+
+def _simpson(design: Design, pooling: Pooling, beta) -> dict:
+    """Pooled slope vs within-group slope of the first predictor: opposite signs = reversal."""
+    names = list(design.fixef_names)
+    slopes = [n for n in names if n != INTERCEPT]
+    if not slopes:
+        return {}
+    predictor = slopes[0]
+    k = names.index(predictor)
+    pooled = float(pooling.complete.beta[k])
+    within = float(pooling.common_slopes[slopes.index(predictor)])
+    mixed = float(beta[k])
+    return {"predictor": predictor, "pooled_slope": pooled, "within_slope": within,
+            "mixed_slope": mixed, "reversed": bool(pooled * within < 0)}

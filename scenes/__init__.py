@@ -1,0 +1,1 @@
+"""Manim scenes of the lecture: one module per topic; they draw what the estimator fitted."""

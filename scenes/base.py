@@ -1,0 +1,85 @@
+"""LectureScene: the base of every scene. It applies the theme, and marks slide points.
+
+A slide point is a moment a lecturer would pause on; each scene declares its slide points (name
+and narration, in order) as the class attribute `slides`, and calls `self.slide_point(name)` at
+that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
+the slide decks, the chapter markers and the captions (narration timed between slide points).
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import ClassVar
+
+from manim import Scene
+
+from scenes.theme import current_theme
+
+STILLS_ENV = "GLMM_EXPLAINER_STILLS_DIR"
+MARKS_ENV = "GLMM_EXPLAINER_MARKS_FILE"
+HOLD_SECONDS = 0.8
+
+
+class LectureScene(Scene):
+    """Subclasses set `description` (one line), `slides` ((name, narration), ...) and, if the
+    scene needs the simulation's truth, `needs_truth = True` (skipped for a user's own data)."""
+
+    description: ClassVar[str] = ""
+    slides: ClassVar[tuple[tuple[str, str], ...]] = ()
+    needs_truth: ClassVar[bool] = False
+    families: ClassVar[tuple[str, ...]] = ("gaussian", "poisson", "binomial", "gamma")
+
+    def setup(self):
+        self.theme = current_theme()
+        self.camera.background_color = self.theme.background
+        self.marks: list[dict] = []
+        self.displayed: dict[str, float] = {}
+
+    def record_number(self, key: str, value: float) -> float:
+        """Note a number this scene puts on screen, so tests can check it equals the fit's."""
+        self.displayed[key] = float(value)
+        return value
+
+    @classmethod
+    def slide_names(cls) -> list[str]:
+        return [name for name, _ in cls.slides]
+
+    def slide_point(self, name: str, hold: float = HOLD_SECONDS) -> None:
+        """Hold briefly, then mark this moment as slide point `name` (declared in `slides`)."""
+        names = self.slide_names()
+        if name not in names:
+            raise ValueError(f"{type(self).__name__}: slide point '{name}' is not declared in slides")
+        expected = names[len(self.marks)] if len(self.marks) < len(names) else None
+        if name != expected:
+            raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
+        if hold > 0:
+            self.wait(hold)
+        index = len(self.marks) + 1
+        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time)})
+        stills_dir = os.environ.get(STILLS_ENV)
+        if stills_dir:
+            self._save_still(os.path.join(stills_dir, self.still_name(index, name)))
+
+    @classmethod
+    def still_name(cls, index: int, name: str) -> str:
+        return f"{cls.__name__}-{index:02d}-{name}.png"
+
+    def _save_still(self, path: str) -> None:
+        from PIL import Image
+
+        self.renderer.update_frame(self)
+        image = Image.fromarray(self.renderer.get_frame())
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = path + ".tmp.png"
+        image.save(tmp)
+        os.replace(tmp, path)
+
+    def tear_down(self):
+        missing = self.slide_names()[len(self.marks):]
+        if missing:
+            raise ValueError(f"{type(self).__name__}: slide points never reached: {', '.join(missing)}")
+        marks_file = os.environ.get(MARKS_ENV)
+        if marks_file:
+            with open(marks_file, "w", encoding="utf-8") as handle:
+                json.dump({"scene": type(self).__name__, "duration": float(self.renderer.time),
+                           "marks": self.marks}, handle)
