@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from manim import Scene
 
@@ -18,6 +18,15 @@ from scenes.theme import current_theme
 STILLS_ENV = "GLMM_EXPLAINER_STILLS_DIR"
 MARKS_ENV = "GLMM_EXPLAINER_MARKS_FILE"
 HOLD_SECONDS = 0.8
+
+# The render pipeline may install its own capture (PNG/SVG/PDF, transparency) with
+# set_still_writer(fn); fn(scene, index, name) is called at every slide point.
+_still_writer: Callable[["LectureScene", int, str], None] | None = None
+
+
+def set_still_writer(writer: Callable[["LectureScene", int, str], None] | None) -> None:
+    global _still_writer
+    _still_writer = writer
 
 
 class LectureScene(Scene):
@@ -56,6 +65,9 @@ class LectureScene(Scene):
             self.wait(hold)
         index = len(self.marks) + 1
         self.marks.append({"index": index, "name": name, "time": float(self.renderer.time)})
+        if _still_writer is not None:
+            _still_writer(self, index, name)
+            return
         stills_dir = os.environ.get(STILLS_ENV)
         if stills_dir:
             self._save_still(os.path.join(stills_dir, self.still_name(index, name)))
@@ -80,6 +92,8 @@ class LectureScene(Scene):
             raise ValueError(f"{type(self).__name__}: slide points never reached: {', '.join(missing)}")
         marks_file = os.environ.get(MARKS_ENV)
         if marks_file:
-            with open(marks_file, "w", encoding="utf-8") as handle:
+            tmp = marks_file + ".tmp"
+            with open(tmp, "w", encoding="utf-8") as handle:
                 json.dump({"scene": type(self).__name__, "duration": float(self.renderer.time),
-                           "marks": self.marks}, handle)
+                           "marks": self.marks, "numbers": self.displayed}, handle)
+            os.replace(tmp, marks_file)

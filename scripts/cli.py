@@ -5,6 +5,7 @@ import click
 
 from scripts.data_cmds import fit, scenario, simulate
 from scripts.errors import ExplainerGroup
+from scripts.render_cmds import COMMANDS as RENDER_COMMANDS
 
 
 @click.group(cls=ExplainerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,5 +17,5 @@ def cli():
     """
 
 
-for command in (fit, simulate, scenario):
+for command in (fit, simulate, scenario, *RENDER_COMMANDS):
     cli.add_command(command)

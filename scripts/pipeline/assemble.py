@@ -1,0 +1,109 @@
+"""Products made from several scenes: the lecture (one MP4 with chapters, captions, handout) and
+the slide decks. Each is cached under a key of its parts' keys, so an unchanged lecture is
+placed again in milliseconds.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from scripts.pipeline.cache import CacheObject, make_key
+from scripts.pipeline.jobs import SceneJob
+from scripts.pipeline.sources import files_hash
+
+HERE = Path(__file__).resolve().parent
+LECTURE_TITLE = "Mixed models, one idea at a time"
+
+
+def _code_hash(*names: str) -> str:
+    return files_hash(*(HERE / name for name in (*names, "assemble.py")))
+
+
+def _subtitle_lines(session) -> list[str]:
+    run_input = session.run_input
+    q = session.settings.quality
+    lines = [f"Scenario '{run_input.name}' ({run_input.digest}), {run_input.family} model"]
+    if run_input.data_csv:
+        lines.append(f"Data: {Path(run_input.data_csv).name}, formula {run_input.formula}")
+    else:
+        s = run_input.scenario
+        lines.append(f"{s.n_groups} {s.group_label}s of {s.group_size_min}-{s.group_size_max}, "
+                     f"gamma00 = {s.gamma00:g}, gamma10 = {s.gamma10:g}, tau0 = {s.tau0:g}, "
+                     f"tau1 = {s.tau1:g}, sigma = {s.sigma:g}, seed = {s.seed}")
+    lines.append(f"Rendered at {q.width}x{q.height}, {session.settings.theme} theme, "
+                 f"with glmm-explainer")
+    return lines
+
+
+def _slides(jobs: list[SceneJob], product: str):
+    """(scene, slide index, name, narration, image path) for every slide still, in order."""
+    for job in jobs:
+        obj = job.found[product]
+        narration = dict(job.scene.slides)
+        for mark in obj.meta["marks"]:
+            name = f"{job.scene.name}-{mark['index']:02d}-{mark['name']}.png"
+            yield job.scene, mark["index"], mark["name"], narration.get(mark["name"], ""), obj.file(name)
+
+
+def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
+    from scripts.pipeline import captions
+    from scripts.pipeline.encode import concat_with_chapters
+    from scripts.pipeline.handout import HandoutSlide, write_handout
+
+    videos = [job.found["mp4"] for job in jobs]
+    key = make_key({"product": "lecture", "videos": [obj.key for obj in videos],
+                    "code": _code_hash("captions.py", "handout.py", "encode.py"),
+                    "subtitle": _subtitle_lines(session), "title": LECTURE_TITLE})
+    cached = session.cache.get(key)
+    if cached is not None:
+        return cached
+    workdir = session.cache.new_workdir("lecture")
+    try:
+        chapters, timed, offset = [], [], 0.0
+        for job, obj in zip(jobs, videos):
+            duration = obj.meta["frames"] / obj.meta["fps"]
+            chapters.append((offset, offset + duration, job.scene.title))
+            timed.append((offset, obj.meta["marks"], dict(job.scene.slides)))
+            offset += duration
+        concat_with_chapters([obj.file(f"{job.scene.name}.mp4") for job, obj in zip(jobs, videos)],
+                             chapters, workdir / "lecture.mp4", LECTURE_TITLE)
+        cues = captions.cues_for(timed)
+        (workdir / "lecture.vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
+        (workdir / "lecture.srt").write_text(captions.to_srt(cues), encoding="utf-8")
+        slides = [HandoutSlide(scene.title, index, name, narration, image)
+                  for scene, index, name, narration, image in _slides(jobs, "mp4")]
+        write_handout(workdir / "handout.pdf", LECTURE_TITLE, _subtitle_lines(session),
+                      [f"{job.scene.title}: {job.scene.description}" for job in jobs], slides)
+        files = {name: workdir / name for name in ("lecture.mp4", "lecture.vtt", "lecture.srt",
+                                                   "handout.pdf")}
+        meta = {"product": "lecture", "duration": offset,
+                "chapters": [{"start": a, "end": b, "title": t} for a, b, t in chapters],
+                "cues": len(cues), "slides": len(slides)}
+        return session.cache.commit(key, workdir, files, meta)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def build_deck(session, jobs: list[SceneJob], pptx: bool = True) -> CacheObject:
+    from scripts.pipeline.deck import DeckSlide, write_html, write_pptx
+
+    stills = [job.found["png"] for job in jobs]
+    key = make_key({"product": "slides", "stills": [obj.key for obj in stills], "pptx": pptx,
+                    "code": _code_hash("deck.py"), "subtitle": _subtitle_lines(session),
+                    "title": LECTURE_TITLE})
+    cached = session.cache.get(key)
+    if cached is not None:
+        return cached
+    workdir = session.cache.new_workdir("slides")
+    try:
+        slides = [DeckSlide(scene.name, scene.title, index, name, narration, image)
+                  for scene, index, name, narration, image in _slides(jobs, "png")]
+        subtitle = " · ".join(_subtitle_lines(session)[:2])
+        write_html(workdir / "slides.html", LECTURE_TITLE, subtitle, slides)
+        files = {"slides.html": workdir / "slides.html"}
+        if pptx:
+            write_pptx(workdir / "slides.pptx", LECTURE_TITLE, subtitle, slides)
+            files["slides.pptx"] = workdir / "slides.pptx"
+        return session.cache.commit(key, workdir, files, {"product": "slides", "slides": len(slides)})
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

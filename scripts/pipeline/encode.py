@@ -1,0 +1,209 @@
+"""Video encoding: raw frames piped to one ffmpeg per scene, and the lecture's concatenation.
+
+Manim encodes every animation into its own partial movie with PyAV in the rendering process,
+then concatenates them. Here the renderer only copies each RGBA frame into a pipe (from a
+writer thread, so drawing the next frame overlaps the copy); one ffmpeg process per scene does
+the RGBA->YUV conversion and x264 encoding on the other core(s). Static holds (`wait`, slide
+points) are written as repeated frames, so the video is constant-frame-rate like Manim's.
+Outputs are bit-exact for the same frames (no encoder version or dates in the container).
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+X264_PRESET = "veryfast"
+X264_CRF = "20"
+BITEXACT = ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1"]
+
+
+def x264_args(preset: str = X264_PRESET, crf: str = X264_CRF) -> list[str]:
+    return ["-c:v", "libx264", "-preset", preset, "-tune", "animation", "-crf", crf,
+            "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
+
+
+def encoder_fingerprint() -> dict:
+    """What of the encoding shapes the bytes (part of the cache key)."""
+    return {"codec": "libx264", "preset": X264_PRESET, "crf": X264_CRF, "tune": "animation",
+            "pix_fmt": "yuv420p"}
+
+
+class EncodeError(RuntimeError):
+    pass
+
+
+class FramePipe:
+    """An ffmpeg process reading raw RGBA frames on stdin and writing an MP4 (to a temp name;
+    `close()` renames it into place, `abort()` removes it)."""
+
+    def __init__(self, target: str | os.PathLike, width: int, height: int, fps: int,
+                 on_frames=None, extra_args: list[str] | None = None):
+        self.target = Path(target)
+        self.tmp = self.target.with_name(f".{self.target.name}.part.mp4")
+        self.frame_bytes = width * height * 4
+        self.frames = 0
+        self.on_frames = on_frames
+        self._log = tempfile.TemporaryFile()
+        cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "rawvideo",
+               "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-framerate", str(fps),
+               "-i", "pipe:0", "-an", *(extra_args or x264_args()), *BITEXACT, "-y",
+               str(self.tmp)]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     stderr=self._log)
+        try:  # a bigger pipe means fewer wake-ups per frame (Linux only; harmless elsewhere)
+            fcntl.fcntl(self.proc.stdin.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
+        except (OSError, AttributeError):
+            pass
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._last_report = 0.0
+        self._thread = threading.Thread(target=self._pump, name="frame-pipe", daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        stdin = self.proc.stdin
+        while True:
+            item = self._queue.get()
+            if item is None:
+                break
+            if self._error is not None:
+                continue
+            frame, repeat = item
+            try:
+                view = memoryview(frame).cast("B")
+                for _ in range(repeat):
+                    stdin.write(view)
+            except BaseException as exc:  # BrokenPipeError when ffmpeg died: reported on close
+                self._error = exc
+
+    def write(self, frame, repeat: int = 1) -> None:
+        if self._error is not None:
+            self._fail("ffmpeg stopped reading frames")
+        if frame.nbytes != self.frame_bytes:
+            raise EncodeError(f"frame has {frame.nbytes} bytes, expected {self.frame_bytes}")
+        self._queue.put((frame, repeat))
+        self.frames += repeat
+        now = time.monotonic()
+        if self.on_frames and now - self._last_report > 0.2:
+            self._last_report = now
+            self.on_frames(self.frames)
+
+    def close(self) -> int:
+        """Finish the file; returns the number of frames written."""
+        self._queue.put(None)
+        self._thread.join()
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self.proc.wait()
+        if code != 0 or self._error is not None:
+            self._fail(f"ffmpeg exited with status {code}")
+        os.replace(self.tmp, self.target)
+        self._log.close()
+        if self.on_frames:
+            self.on_frames(self.frames)
+        return self.frames
+
+    def abort(self) -> None:
+        try:
+            self._queue.put_nowait(None)
+        except queue.Full:
+            pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._thread.join(timeout=2)
+        self.tmp.unlink(missing_ok=True)
+        self._log.close()
+
+    def _fail(self, what: str):
+        self._log.seek(0)
+        lines = [line for line in self._log.read().decode(errors="replace").splitlines() if line.strip()]
+        self.abort()
+        raise EncodeError(f"{what}: {lines[-1] if lines else 'no message'}")
+
+
+def pipe_writer_class(target: str | os.PathLike, on_frames=None):
+    """A manim SceneFileWriter subclass that sends every frame to one FramePipe."""
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    class PipeFileWriter(SceneFileWriter):
+        pipe: FramePipe | None = None
+
+        def add_partial_movie_file(self, hash_animation):
+            pass
+
+        def is_already_cached(self, hash_invocation):
+            return False
+
+        def begin_animation(self, allow_write=False, *, animation_index=0, file_path=None):
+            if allow_write and self.pipe is None:
+                spec = self.video_encoder
+                self.pipe = FramePipe(target, spec.width, spec.height, int(spec.frame_rate),
+                                      on_frames=on_frames)
+
+        def end_animation(self, allow_write=False):
+            pass
+
+        def write_frame(self, pixels, *, repeat=1):
+            if self.pipe is not None:
+                self.pipe.write(pixels, repeat)
+
+        def finish(self):
+            if self.pipe is not None:
+                self.frames = self.pipe.close()
+
+        def abort_encode_jobs(self, *args, **kwargs):
+            if self.pipe is not None:
+                self.pipe.abort()
+
+        def save_image(self, pixels):
+            pass
+
+    return PipeFileWriter
+
+
+def ffprobe_duration(path: str | os.PathLike) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+                          "default=nw=1:nk=1", str(path)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def _ffmeta_escape(text: str) -> str:
+    for char in ("\\", "=", ";", "#", "\n"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def concat_with_chapters(inputs: list[Path], chapters: list[tuple[float, float, str]],
+                         target: Path, title: str) -> None:
+    """Join same-format MP4s without re-encoding and add one chapter per (start, end, title)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".concat-") as work:
+        listing = Path(work, "inputs.txt")
+        listing.write_text("ffconcat version 1.0\n" + "".join(
+            f"file '{str(p.resolve()).replace(chr(39), chr(39) + chr(92) + chr(39) + chr(39))}'\n"
+            for p in inputs), encoding="utf-8")
+        meta = Path(work, "chapters.txt")
+        lines = [";FFMETADATA1", f"title={_ffmeta_escape(title)}"]
+        for start, end, name in chapters:
+            lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(start * 1000)}",
+                      f"END={round(end * 1000)}", f"title={_ffmeta_escape(name)}"]
+        meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp = Path(work, "lecture.mp4")
+        cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "concat",
+               "-safe", "0", "-i", str(listing), "-i", str(meta), "-map", "0:v",
+               "-map_metadata", "1", "-map_chapters", "1", "-c", "copy", "-movflags", "+faststart",
+               "-fflags", "+bitexact", "-flags:v", "+bitexact", "-y", str(tmp)]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            raise EncodeError(f"ffmpeg could not join the scenes: {lines[-1] if lines else result.returncode}")
+        os.replace(tmp, target)

@@ -1,0 +1,210 @@
+"""One command's run: choose scenes, get their products from the cache or the workers, place
+them in the output tree and record them in the manifest.
+
+Nothing here imports manim: a run served entirely from the cache never does.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.pipeline import catalog as catalog_mod
+from scripts.pipeline import manifest, tools
+from scripts.pipeline.cache import Cache, CacheObject, place
+from scripts.pipeline.catalog import SceneInfo
+from scripts.pipeline.inputs import RunInput
+from scripts.pipeline.jobs import SceneJob, plan_jobs
+from scripts.pipeline.layout import QUALITIES, Quality, cache_root, run_dir
+from scripts.pipeline.progress import Reporter
+
+
+class PipelineError(Exception):
+    """A problem to report in one line (exit status 2)."""
+
+
+@dataclass
+class Settings:
+    out: Path
+    quality: Quality
+    theme: str
+    parallel: int
+    reporter: Reporter
+
+    @classmethod
+    def make(cls, out, quality: str, theme: str, parallel: int | None, reporter: Reporter):
+        return cls(Path(out), QUALITIES[quality], theme, parallel or os.cpu_count() or 1, reporter)
+
+
+@dataclass
+class Outcome:
+    scene: str
+    status: str  # cached | rendered | failed | skipped
+    detail: str = ""
+
+
+@dataclass
+class Session:
+    settings: Settings
+    run_input: RunInput
+    command: str
+    started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self):
+        self.out = self.settings.out
+        _check_writable(self.out)
+        self.cache = Cache(cache_root(self.out))
+        try:
+            self.catalog = catalog_mod.load(self.cache)
+        except catalog_mod.CatalogError as exc:
+            raise PipelineError(str(exc)) from None
+        q = self.settings.quality
+        self.folder = run_dir(self.out, self.run_input.name, self.run_input.digest, q.name,
+                              self.settings.theme)
+        self.outcomes: dict[str, Outcome] = {}
+        self.entries: list[dict] = []
+        self.failures = []
+        self.reporter = self.settings.reporter
+
+    # ---- choosing scenes
+    def select(self, names: tuple[str, ...]) -> list[SceneInfo]:
+        known = {scene.name: scene for scene in self.catalog}
+        if not known:
+            raise PipelineError("no scenes found: the lecture's scene modules (scenes/*.py) are missing")
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise PipelineError(f"scene '{unknown[0]}' is unknown: use one of {', '.join(known)} "
+                                "(see `glmm-explainer list`)")
+        chosen = [known[name] for name in dict.fromkeys(names)] if names else list(self.catalog)
+        keep = []
+        for scene in chosen:
+            reason = scene.skip_reason(self.run_input.has_truth, self.run_input.family)
+            if reason:
+                self.outcomes[scene.name] = Outcome(scene.name, "skipped", reason)
+                self.reporter.note(f"skipped {scene.name}: {reason}")
+            else:
+                keep.append(scene)
+        if not keep:
+            raise PipelineError("nothing to render: every chosen scene was skipped (see above)")
+        return keep
+
+    # ---- getting products
+    def realise(self, scenes: list[SceneInfo], kind: str, products: tuple[str, ...],
+                transparent: bool = False) -> list[SceneJob]:
+        """Every scene's products, from the cache or rendered now. Raises PipelineError after
+        the run if a scene failed (what finished is kept and placed first by the caller's
+        `finish`)."""
+        jobs = plan_jobs(scenes, kind, self.settings.quality, self.settings.theme, products,
+                         transparent, self.cache, self.run_input.digest)
+        todo = [job for job in jobs if job.missing]
+        for job in jobs:
+            if not job.missing:
+                self.outcomes.setdefault(job.scene.name, Outcome(job.scene.name, "cached"))
+        if todo:
+            needed = ["latex", "dvisvgm"] + (["ffmpeg"] if kind == "video" else [])
+            try:
+                tools.require(*needed)
+            except tools.MissingTool as exc:
+                raise PipelineError(str(exc)) from None
+            self._render(todo)
+        return jobs
+
+    def _render(self, todo: list[SceneJob]) -> None:
+        from scripts.pipeline.runner import Runner
+
+        expected = {}
+        for job in todo:
+            record = self.cache.json_record("durations", job.scene.name)
+            if record:
+                expected[job.scene.name] = float(record.get("seconds", 0.0))
+        workdir = Path(tempfile.mkdtemp(prefix="input-", dir=_mkdir(self.cache.root / "tmp")))
+        try:
+            input_file = workdir / "input.json"
+            self.run_input.write(input_file)
+            env = {"GLMM_EXPLAINER_INPUT": str(input_file),
+                   "GLMM_EXPLAINER_THEME": self.settings.theme}
+            runner = Runner(self.cache, self.reporter, self.settings.parallel, self.run_input.digest, env)
+            self.reporter.begin(len(todo), 0)
+            try:
+                failures = runner.run(todo, expected)
+            finally:
+                self.reporter.end()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        for job in todo:
+            if not job.missing:
+                self.outcomes[job.scene.name] = Outcome(job.scene.name, "rendered")
+                meta = next(iter(job.found.values())).meta
+                if job.kind == "video":
+                    self.cache.set_json_record("durations", job.scene.name,
+                                               {"seconds": meta.get("duration", 0.0)})
+        self.failures = failures
+        for failure in failures:
+            self.outcomes[failure.scene] = Outcome(failure.scene, "failed", failure.message)
+
+    def raise_failures(self) -> None:
+        failures = self.failures
+        if not failures:
+            return
+        first = failures[0]
+        more = f" (and {len(failures) - 1} more scene(s) failed)" if len(failures) > 1 else ""
+        raise PipelineError(f"scene {first.scene} failed: {first.message}{more}; full log: {first.log}")
+
+    # ---- placing files
+    def place(self, relative: str, obj: CacheObject, name: str, kind: str, scene: str | None,
+              fmt: str) -> Path:
+        target = self.folder / relative
+        place(obj.file(name), target)
+        info = obj.meta["files"][name]
+        self.entries.append({"path": relative, "kind": kind, "scene": scene,
+                             "scenario_hash": self.run_input.digest,
+                             "quality": self.settings.quality.name, "theme": self.settings.theme,
+                             "format": fmt, "sha256": info["sha256"], "bytes": info["bytes"],
+                             "cache_key": obj.key})
+        return target
+
+    def finish(self) -> Path | None:
+        if not self.entries:
+            return None
+        q = self.settings.quality
+        header = {"tool": f"glmm-explainer {_version()}", "input": self.run_input.describe(),
+                  "scenario_hash": self.run_input.digest,
+                  "quality": {"name": q.name, "width": q.width, "height": q.height, "fps": q.fps},
+                  "theme": self.settings.theme}
+        return manifest.update(self.folder, header, self.entries)
+
+    def summary(self, manifest_path: Path | None) -> dict:
+        return {"command": self.command, "folder": str(self.folder),
+                "manifest": str(manifest_path) if manifest_path else None,
+                "scenario": {"name": self.run_input.name, "hash": self.run_input.digest},
+                "quality": self.settings.quality.name, "theme": self.settings.theme,
+                "scenes": [vars(outcome) for outcome in self.outcomes.values()],
+                "files": [str(self.folder / entry["path"]) for entry in self.entries],
+                "seconds": round(time.perf_counter() - self.started, 3)}
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _check_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except FileExistsError:
+        raise PipelineError(f"output folder '{out}' is a file: choose a folder with --out") from None
+    except OSError as exc:
+        raise PipelineError(f"output folder '{out}' is not writable ({exc.strerror}): choose another "
+                            "with --out") from None
+
+
+def _version() -> str:
+    from scripts.pipeline.sources import library_versions
+
+    return library_versions().get("glmm-explainer", "unknown")

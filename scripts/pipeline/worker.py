@@ -1,0 +1,168 @@
+"""Render one scene in this process: `python -m scripts.pipeline.worker JOB.json`.
+
+The job file (written by the runner) says which scene, what to make (a video, or stills only),
+the size, theme, the scene input file, where to write (a fresh temp folder) and which TeX/text
+cache folders to use: each scene has its own, so two workers never compile into the same
+folder (manim's TeX cache is not safe to share between processes).
+
+Progress goes to the runner as JSON lines on the file descriptor GLMM_EXPLAINER_PROGRESS_FD:
+{"event": "frames", "seconds": s}, {"event": "slide", "index": i}, and at the end
+{"event": "done", ...} or {"event": "error", "message": "..."}. Exit status 0 on success.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+PROGRESS_FD_ENV = "GLMM_EXPLAINER_PROGRESS_FD"
+
+
+class Reporter:
+    def __init__(self):
+        fd = os.environ.get(PROGRESS_FD_ENV)
+        self.stream = os.fdopen(int(fd), "w", buffering=1) if fd else None
+
+    def send(self, **event) -> None:
+        if self.stream is not None:
+            try:
+                self.stream.write(json.dumps(event) + "\n")
+            except (BrokenPipeError, OSError):
+                self.stream = None
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def configure_manim(job: dict) -> None:
+    from manim import config
+
+    config.pixel_width = int(job["width"])
+    config.pixel_height = int(job["height"])
+    config.frame_rate = int(job["fps"])
+    config.media_dir = str(Path(job["out_dir"], "manim"))
+    config.tex_dir = str(Path(job["tex_dir"], "Tex"))
+    config.text_dir = str(Path(job["tex_dir"], "texts"))
+    config.disable_caching = True
+    config.verbosity = "WARNING"
+    config.progress_bar = "none"
+    config.write_to_movie = job["kind"] == "video"
+    config.save_last_frame = False
+    config.format = "mp4" if job["kind"] == "video" else "none"
+    if job.get("transparent"):
+        config.background_opacity = 0.0
+    from manim import logger
+
+    logger.setLevel("WARNING")
+
+
+def install_speedups() -> None:
+    """DecimalNumber.set_value rebuilds its digits from cached templates with deepcopy, a large
+    share of the main thread for scenes with live readouts; a pickle round trip gives the same
+    mobjects several times faster."""
+    import pickle
+
+    from manim.mobject.text import numbers
+
+    blobs: dict = {}
+
+    def string_to_mob(self, string, mob_class=None, **kwargs):
+        if mob_class is None:
+            mob_class = self.mob_class
+        cache = numbers.string_to_mob_map
+        if string not in cache:
+            cache[string] = mob_class(string, **kwargs)
+        template = cache[string]
+        entry = blobs.get(string)
+        if entry is None or entry[0] is not template:
+            try:
+                entry = (template, pickle.dumps(template, protocol=pickle.HIGHEST_PROTOCOL))
+            except Exception:  # not picklable: manim's own way
+                entry = (template, None)
+            blobs[string] = entry
+        mob = pickle.loads(entry[1]) if entry[1] is not None else template.copy()
+        mob.font_size = self._font_size
+        return mob
+
+    numbers.DecimalNumber._string_to_mob = string_to_mob
+
+
+def run(job: dict, reporter: Reporter) -> dict:
+    configure_manim(job)
+    if job.get("speedups", True):
+        install_speedups()
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes import base
+    from scenes.lecture import SceneModule, import_module
+    from scripts.pipeline.capture import StillWriter
+    from scripts.pipeline.encode import pipe_writer_class
+
+    out_dir = Path(job["out_dir"])
+    fps = int(job["fps"])
+    stills = StillWriter(out_dir / "stills", formats=job.get("formats", ["png"]),
+                         transparent=bool(job.get("transparent")),
+                         on_still=lambda index, name: reporter.send(event="slide", index=index))
+    base.set_still_writer(stills if job.get("formats") else None)
+
+    module = import_module(SceneModule(job["module"], Path(job["module_path"])))
+    cls = getattr(module, job["scene"])
+    if job["kind"] == "video":
+        target = out_dir / f"{job['scene']}.mp4"
+        writer = pipe_writer_class(target, on_frames=lambda n: reporter.send(event="frames",
+                                                                               seconds=n / fps))
+        renderer = CairoRenderer(file_writer_class=writer)
+    else:
+        renderer = CairoRenderer(skip_animations=True)
+    scene = cls(renderer=renderer)
+    started = time.perf_counter()
+    scene.render()
+    seconds = time.perf_counter() - started
+    frames = getattr(renderer.file_writer, "frames", 0)
+    context = sys.modules.get("scenes.context")
+    uses_input = bool(context and context.lecture_input.cache_info().misses)
+    return {"scene": job["scene"], "frames": frames, "fps": fps,
+            "duration": frames / fps if frames else float(renderer.time),
+            "marks": scene.marks, "numbers": scene.displayed, "uses_input": uses_input,
+            "render_seconds": seconds,
+            "stills": sorted(str(Path(p).relative_to(out_dir)) for p in stills.written)}
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    reporter = Reporter()
+    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    for key, value in job.get("env", {}).items():
+        os.environ[key] = value
+    lock_path = Path(job["tex_dir"], ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one renderer per scene's TeX folder at a time
+        try:
+            meta = run(job, reporter)
+        except BaseException as exc:  # noqa: BLE001 - every failure becomes one line
+            if isinstance(exc, SystemExit) and exc.code in (0, None):
+                raise
+            traceback.print_exc()
+            reporter.send(event="error", message=_one_line(exc))
+            return 1
+    Path(job["out_dir"], "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    reporter.send(event="done")
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return "stopped"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
