@@ -27,7 +27,7 @@ def output_options(default_quality: str = "high"):
         func = click.option("--quiet", is_flag=True, help="No progress display.")(func)
         func = click.option("-j", "--jobs", "parallel", type=click.IntRange(1, 64), default=None,
                             help="Scenes rendered at once, each in its own process [default: CPU cores].")(func)
-        func = click.option("--out", type=click.Path(file_okay=False), default="media", show_default=True,
+        func = click.option("--out", type=click.Path(), default="media", show_default=True,
                             help="Output folder (the cache lives in OUT/.cache).")(func)
         func = click.option("--theme", type=click.Choice(THEMES), default="dark", show_default=True,
                             help="dark for screens, light for projectors in bright rooms.")(func)
@@ -92,7 +92,7 @@ def _finish(session, as_json: bool, quiet: bool) -> None:
 # ---------------------------------------------------------------- list
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print scenes and presets as JSON.")
-@click.option("--out", type=click.Path(file_okay=False), default="media", show_default=True,
+@click.option("--out", type=click.Path(), default="media", show_default=True,
               help="Output folder whose cache keeps the scene list (no manim import next time).")
 @_pipeline_errors
 def list_cmd(as_json, out):

@@ -48,14 +48,12 @@ def _split(start: float, end: float, text: str) -> list[Cue]:
 
 
 def chunk_text(text: str) -> list[str]:
-    """Pieces of at most MAX_CUE characters: whole sentences where they fit."""
-    sentences = [s for s in re.split(r"(?<=[.!?;:])\s+", " ".join(text.split())) if s]
+    """Pieces of at most MAX_CUE characters: whole sentences where they fit (several short ones
+    together), a longer sentence cut into equal-ish parts, preferably after a comma or semicolon."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if s]
     pieces: list[str] = []
     for sentence in sentences:
-        if len(sentence) <= MAX_CUE:
-            pieces.append(sentence)
-        else:
-            pieces.extend(textwrap.wrap(sentence, MAX_CUE))
+        pieces.extend([sentence] if len(sentence) <= MAX_CUE else _balanced(sentence))
     merged: list[str] = []
     for piece in pieces:
         if merged and len(merged[-1]) + 1 + len(piece) <= MAX_CUE:
@@ -63,6 +61,26 @@ def chunk_text(text: str) -> list[str]:
         else:
             merged.append(piece)
     return merged
+
+
+def _balanced(sentence: str) -> list[str]:
+    parts = -(-len(sentence) // MAX_CUE)
+    clauses = [c for c in re.split(r"(?<=[,;:])\s+", sentence) if c]
+    if len(clauses) > 1 and all(len(c) <= MAX_CUE for c in clauses):
+        grouped: list[str] = []
+        for clause in clauses:  # greedy, but never more than MAX_CUE
+            if grouped and len(grouped[-1]) + 1 + len(clause) <= MAX_CUE:
+                grouped[-1] += " " + clause
+            else:
+                grouped.append(clause)
+        if len(grouped) <= parts + 1:
+            return grouped
+    width = -(-len(sentence) // parts)
+    while True:
+        wrapped = textwrap.wrap(sentence, width)
+        if len(wrapped) <= parts or width >= MAX_CUE:
+            return wrapped
+        width += 2
 
 
 def _stamp(seconds: float, sep: str) -> str:

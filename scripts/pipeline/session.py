@@ -67,6 +67,7 @@ class Session:
         self.outcomes: dict[str, Outcome] = {}
         self.entries: list[dict] = []
         self.failures = []
+        self.interrupted = False
         self.reporter = self.settings.reporter
 
     # ---- choosing scenes
@@ -130,6 +131,9 @@ class Session:
             self.reporter.begin(len(todo), 0)
             try:
                 failures = runner.run(todo, expected)
+            except KeyboardInterrupt:  # workers are stopped; keep what finished
+                self.interrupted = True
+                failures = []
             finally:
                 self.reporter.end()
         finally:
@@ -146,6 +150,8 @@ class Session:
             self.outcomes[failure.scene] = Outcome(failure.scene, "failed", failure.message)
 
     def raise_failures(self) -> None:
+        if self.interrupted:
+            raise KeyboardInterrupt
         failures = self.failures
         if not failures:
             return

@@ -105,3 +105,17 @@ class GaussianOnly(LectureScene):
     def construct(self):
         self.add(Dot(color=self.theme.partial))
         self.slide_point("only", hold=0.2)
+
+
+class InputCard(LectureScene):
+    description = "Reads the scene input: the scenario's number of groups."
+    slides = (("groups", "The scenario's groups."),)
+
+    def construct(self):
+        from scenes.context import lecture_input
+
+        s = lecture_input().scenario
+        self.record_number("n_groups", s.n_groups)
+        self.add(Text(f"{s.n_groups} {s.group_label}s", font=FONT, font_size=BODY_SIZE,
+                      color=self.theme.foreground))
+        self.slide_point("groups", hold=0.2)
