@@ -62,6 +62,8 @@ def _check_options(fam, spec, method: str, nagq: int, trials: str | None) -> Non
     if nagq > 1 and spec.re_names != [INTERCEPT]:
         raise InputError(f"--nagq {nagq} needs a single random intercept '(1 | {spec.group})': use "
                          "--nagq 1 (Laplace) with random slopes")
+    if spec.uncorrelated and len(spec.re_names) < 2:
+        raise InputError(f"'||' in '{spec.text}' needs two or more random terms: use '|'")
     if trials and fam.name != "binomial":
         raise InputError(f"--trials is for the binomial family only, not {fam.name}: drop --trials "
                          "or use --family binomial")
