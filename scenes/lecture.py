@@ -36,7 +36,7 @@ def scene_modules() -> list[SceneModule]:
     """The lecture's modules in order (only those whose file exists); imports nothing."""
     override = os.environ.get(MODULES_ENV)
     if override:
-        return [_module_from_entry(entry) for entry in override.split(os.pathsep) if entry.strip()]
+        return [module_ref(entry) for entry in override.split(os.pathsep) if entry.strip()]
     modules = []
     for stem in MODULES:
         path = SCENES_DIR / f"{stem}.py"
@@ -45,7 +45,7 @@ def scene_modules() -> list[SceneModule]:
     return modules
 
 
-def _module_from_entry(entry: str) -> SceneModule:
+def module_ref(entry: str) -> SceneModule:
     entry = entry.strip()
     if entry.endswith(".py") or os.sep in entry:
         path = Path(entry).expanduser().resolve()

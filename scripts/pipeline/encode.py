@@ -18,20 +18,20 @@ import threading
 import time
 from pathlib import Path
 
-X264_PRESET = "veryfast"
-X264_CRF = "20"
+# x264 speed/size trade-off; GLMM_EXPLAINER_X264_PRESET / _CRF override (and enter the cache key).
+X264_PRESET = os.environ.get("GLMM_EXPLAINER_X264_PRESET", "veryfast")
+X264_CRF = os.environ.get("GLMM_EXPLAINER_X264_CRF", "20")
 BITEXACT = ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1"]
 
 
 def x264_args(preset: str = X264_PRESET, crf: str = X264_CRF) -> list[str]:
-    return ["-c:v", "libx264", "-preset", preset, "-tune", "animation", "-crf", crf,
-            "-pix_fmt", "yuv420p", "-movflags", "+faststart"]
+    return ["-c:v", "libx264", "-preset", preset, "-crf", crf, "-pix_fmt", "yuv420p",
+            "-movflags", "+faststart"]
 
 
 def encoder_fingerprint() -> dict:
     """What of the encoding shapes the bytes (part of the cache key)."""
-    return {"codec": "libx264", "preset": X264_PRESET, "crf": X264_CRF, "tune": "animation",
-            "pix_fmt": "yuv420p"}
+    return {"codec": "libx264", "preset": X264_PRESET, "crf": X264_CRF, "pix_fmt": "yuv420p"}
 
 
 class EncodeError(RuntimeError):

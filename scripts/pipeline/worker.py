@@ -63,14 +63,36 @@ def configure_manim(job: dict) -> None:
 
 
 def install_speedups() -> None:
-    """DecimalNumber.set_value rebuilds its digits from cached templates with deepcopy, a large
-    share of the main thread for scenes with live readouts; a pickle round trip gives the same
-    mobjects several times faster."""
-    import pickle
+    """DecimalNumber.set_value rebuilds its digits from cached glyph templates with a deepcopy
+    per glyph: a quarter and more of the main thread in scenes with live readouts. The glyphs
+    are copied here structurally instead: new mobjects, copied point/colour arrays, lists, dicts
+    and sets; immutable parts (colours, TeX templates, parsed SVG paths, numbers) shared. The
+    frames are byte-identical (benchmarks/bench_render.py checks); GLMM_EXPLAINER_SPEEDUPS=0
+    turns it off."""
+    import copy
 
+    import numpy as np
+    from manim.mobject.mobject import Mobject
     from manim.mobject.text import numbers
 
-    blobs: dict = {}
+    def copied(value):
+        kind = type(value)
+        if kind is np.ndarray:
+            return value.copy()
+        if kind is list:
+            return [copied(item) for item in value]
+        if kind is dict:
+            return {key: copied(item) for key, item in value.items()}
+        if kind is set:
+            return set(value)
+        if isinstance(value, Mobject):
+            return glyph_copy(value)
+        return value
+
+    def glyph_copy(mobject):
+        clone = copy.copy(mobject)
+        clone.__dict__.update({key: copied(value) for key, value in mobject.__dict__.items()})
+        return clone
 
     def string_to_mob(self, string, mob_class=None, **kwargs):
         if mob_class is None:
@@ -78,15 +100,7 @@ def install_speedups() -> None:
         cache = numbers.string_to_mob_map
         if string not in cache:
             cache[string] = mob_class(string, **kwargs)
-        template = cache[string]
-        entry = blobs.get(string)
-        if entry is None or entry[0] is not template:
-            try:
-                entry = (template, pickle.dumps(template, protocol=pickle.HIGHEST_PROTOCOL))
-            except Exception:  # not picklable: manim's own way
-                entry = (template, None)
-            blobs[string] = entry
-        mob = pickle.loads(entry[1]) if entry[1] is not None else template.copy()
+        mob = glyph_copy(cache[string])
         mob.font_size = self._font_size
         return mob
 
@@ -95,7 +109,7 @@ def install_speedups() -> None:
 
 def run(job: dict, reporter: Reporter) -> dict:
     configure_manim(job)
-    if job.get("speedups", True):
+    if os.environ.get("GLMM_EXPLAINER_SPEEDUPS", "1") != "0":
         install_speedups()
     from manim.renderer.cairo_renderer import CairoRenderer
 

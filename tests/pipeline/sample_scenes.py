@@ -39,14 +39,16 @@ class SweepDemo(LectureScene):
               ("lines", "Each group gets its own line; the dashed line is the pooled fit."),
               ("sweep", "As tau0 grows, the group lines spread apart."),
               ("end", "The readout shows the intra-class correlation."))
+    seed = 7
+    heading = "Partial pooling"
 
     def construct(self):
-        rng = np.random.default_rng(7)
+        rng = np.random.default_rng(self.seed)
         theme = self.theme
         axes = Axes(x_range=[0, 10, 2], y_range=[0, 100, 20], x_length=8, y_length=5.2,
                     axis_config={"color": theme.muted, "include_numbers": True,
                                  "font_size": 20}).to_edge(LEFT, buff=0.6).shift(DOWN * 0.3)
-        title = Text("Partial pooling", font=FONT, font_size=TITLE_SIZE,
+        title = Text(self.heading, font=FONT, font_size=TITLE_SIZE,
                      color=theme.foreground).to_edge(UP, buff=0.3)
         offsets = rng.normal(0, 8, 8)
         dots, lines = VGroup(), VGroup()
@@ -85,6 +87,12 @@ class SweepDemo(LectureScene):
         self.slide_point("sweep")
         self.play(tau.animate.set_value(4.0), run_time=2.0)
         self.slide_point("end", hold=1.0)
+
+
+class SweepDemoB(SweepDemo):
+    description = "The benchmark scene again, other data (a second scene of the same length)."
+    seed = 11
+    heading = "Partial pooling, again"
 
 
 class NeedsTruth(LectureScene):
