@@ -1,0 +1,728 @@
+"""The lecture's visual vocabulary: layout regions, themed axes, data clouds, fitted lines, estimate
+marks, legends, live readouts and the side panel. Every scene builds from these, so one statistical
+object keeps one look everywhere (VISUAL-GRAMMAR.md).
+
+Layout (16:9, 5 % safe margins): a short title at the top left, one plot area on the left
+(`PLOT_REGION`) and one side panel on the right (`PANEL_REGION`) for the formula, the legend and
+the live numbers. Builders take the theme explicitly (`scene.theme`) and never compute statistics:
+they draw numbers handed to them (from FitResult, the simulation's truth or the raw data).
+
+API (add, don't rename):
+  Region, SAFE_REGION, TITLE_REGION, CONTENT_REGION, PLOT_REGION, PANEL_REGION, fit_in_region
+  title_text, body_text, wrapped_text, math_tex, term_tex, light_up, pulse
+  nice_ticks, padded_range, PlotAxes, make_axes
+  group_mark, GroupCloud, data_cloud
+  fitted_line, grand_mean_line, group_lines
+  hollow_mark, filled_mark, truth_mark, fixed_effect_mark, shrink_arrow
+  spread_positions, end_labels
+  legend_entry, legend
+  Readout, side_panel, mini_bars, normal_density_curve
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+from manim import (DOWN, LEFT, ORIGIN, PI, RIGHT, UP, Arrow, Axes, Circle, DashedLine, Dot,
+                   FadeToColor, Indicate, Line, MathTex, Rectangle, Square, Succession, Text,
+                   Transform, Triangle, VGroup, VMobject)
+
+from scenes.theme import BODY_SIZE, FONT, LABEL_SIZE, SAFE_MARGIN, SMALL_SIZE, TITLE_SIZE, Theme, fmt
+
+# --------------------------------------------------------------------------------------------
+# Layout
+# --------------------------------------------------------------------------------------------
+
+FRAME_WIDTH = 8.0 * 16 / 9     # manim's frame at 16:9 (frame_height = 8)
+FRAME_HEIGHT = 8.0
+
+
+@dataclass(frozen=True)
+class Region:
+    """An axis-aligned rectangle of the frame in scene units (left < right, bottom < top)."""
+
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+    @property
+    def center(self) -> np.ndarray:
+        return np.array([(self.left + self.right) / 2, (self.bottom + self.top) / 2, 0.0])
+
+    @property
+    def top_left(self) -> np.ndarray:
+        return np.array([self.left, self.top, 0.0])
+
+    def inset(self, dx: float = 0.0, dy: float = 0.0) -> "Region":
+        """The same region shrunk by dx on the left and right and dy at the bottom and top."""
+        return Region(self.left + dx, self.right - dx, self.bottom + dy, self.top - dy)
+
+    def below(self, y: float, gap: float = 0.0) -> "Region":
+        """The part of this region below height y (minus a gap)."""
+        return Region(self.left, self.right, self.bottom, min(self.top, y - gap))
+
+    def contains(self, mobject, tol: float = 1e-3) -> bool:
+        """Whether the mobject's bounding box lies inside this region."""
+        return (mobject.get_left()[0] >= self.left - tol and mobject.get_right()[0] <= self.right + tol
+                and mobject.get_bottom()[1] >= self.bottom - tol and mobject.get_top()[1] <= self.top + tol)
+
+
+_MX, _MY = SAFE_MARGIN * FRAME_WIDTH, SAFE_MARGIN * FRAME_HEIGHT
+SAFE_REGION = Region(-FRAME_WIDTH / 2 + _MX, FRAME_WIDTH / 2 - _MX, -FRAME_HEIGHT / 2 + _MY,
+                     FRAME_HEIGHT / 2 - _MY)
+TITLE_HEIGHT = 0.75
+TITLE_REGION = Region(SAFE_REGION.left, SAFE_REGION.right, SAFE_REGION.top - TITLE_HEIGHT,
+                      SAFE_REGION.top)
+CONTENT_REGION = Region(SAFE_REGION.left, SAFE_REGION.right, SAFE_REGION.bottom,
+                        SAFE_REGION.top - TITLE_HEIGHT - 0.1)
+PANEL_WIDTH = 4.25
+PANEL_GAP = 0.4
+PLOT_REGION = Region(CONTENT_REGION.left, CONTENT_REGION.right - PANEL_WIDTH - PANEL_GAP,
+                     CONTENT_REGION.bottom, CONTENT_REGION.top)
+PANEL_REGION = Region(CONTENT_REGION.right - PANEL_WIDTH, CONTENT_REGION.right,
+                      CONTENT_REGION.bottom, CONTENT_REGION.top)
+
+
+def fit_in_region(mobject, region: Region, h_align: str = "left", v_align: str = "top"):
+    """Scale `mobject` down (never up) to fit `region`, then align it (left/center/right,
+    top/center/bottom) inside. Returns the mobject."""
+    if mobject.width > region.width or mobject.height > region.height:
+        factor = min(region.width / max(mobject.width, 1e-9), region.height / max(mobject.height, 1e-9))
+        mobject.scale(factor)
+    x = {"left": region.left + mobject.width / 2, "right": region.right - mobject.width / 2,
+         "center": region.center[0]}[h_align]
+    y = {"top": region.top - mobject.height / 2, "bottom": region.bottom + mobject.height / 2,
+         "center": region.center[1]}[v_align]
+    mobject.move_to(np.array([x, y, 0.0]))
+    return mobject
+
+
+# --------------------------------------------------------------------------------------------
+# Text and formulas
+# --------------------------------------------------------------------------------------------
+
+def title_text(text: str, theme: Theme) -> Text:
+    """The scene title (at most about 6 words), top left inside the safe margins."""
+    if len(text.split()) > 7:
+        raise ValueError(f"title '{text}' is longer than about 6 words: shorten it")
+    title = Text(text, font=FONT, font_size=TITLE_SIZE, color=theme.foreground)
+    return fit_in_region(title, TITLE_REGION, "left", "center")
+
+
+def body_text(text: str, theme: Theme, size: int = BODY_SIZE, color: str | None = None) -> Text:
+    """One line of text in the lecture's font (`size` >= LABEL_SIZE)."""
+    return Text(text, font=FONT, font_size=max(size, LABEL_SIZE), color=color or theme.foreground)
+
+
+def wrapped_text(text: str, max_width: float, theme: Theme, size: int = SMALL_SIZE,
+                 color: str | None = None, line_buff: float = 0.12) -> VGroup:
+    """A paragraph broken into lines no wider than `max_width` (greedy, by measured width);
+    the lines are left-aligned submobjects of the returned VGroup."""
+    size = max(size, LABEL_SIZE)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if current and Text(trial, font=FONT, font_size=size).width > max_width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    group = VGroup(*[Text(line, font=FONT, font_size=size, color=color or theme.foreground)
+                     for line in lines])
+    group.arrange(DOWN, aligned_edge=LEFT, buff=line_buff)
+    if group.width > max_width:
+        group.scale_to_fit_width(max_width)
+    return group
+
+
+def math_tex(tex: str, theme: Theme, size: int = BODY_SIZE + 6, color: str | None = None) -> MathTex:
+    """A formula in the theme's foreground (TeX looks smaller than text: sizes start at ~30)."""
+    return MathTex(tex, font_size=size, color=color or theme.foreground)
+
+
+def term_tex(parts: Sequence[tuple[str, str | None]], theme: Theme, size: int = BODY_SIZE + 6,
+             dim: bool = False) -> MathTex:
+    """A formula assembled from (tex, colour) parts; part i is `formula[i]`, coloured like the
+    object it describes (None = foreground). With dim=True every coloured part starts muted, so
+    `light_up(formula[i], colour)` can switch it on when its object appears. The colours are
+    kept in `formula.part_colors`."""
+    formula = MathTex(*[tex for tex, _ in parts], font_size=size, color=theme.foreground)
+    formula.part_colors = [color or theme.foreground for _, color in parts]
+    for part, color in zip(formula, formula.part_colors):
+        part.set_color(theme.muted if dim else color)
+    return formula
+
+
+def light_up(term, color: str, run_time: float = 0.8):
+    """Switch a formula term on: it takes its object's colour, then pulses once."""
+    return Succession(FadeToColor(term, color, run_time=run_time * 0.4),
+                      Indicate(term, color=color, scale_factor=1.2, run_time=run_time * 0.6))
+
+
+def pulse(mobject, scale: float = 1.12, run_time: float = 0.8):
+    """Pulse an object once (grow and settle back) without changing its colours: used when the
+    formula term describing it is explained."""
+    return mobject.animate(rate_func=lambda t: 1 - abs(1 - 2 * t), run_time=run_time).scale(scale)
+
+
+# --------------------------------------------------------------------------------------------
+# Axes
+# --------------------------------------------------------------------------------------------
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> tuple[float, float, float]:
+    """Round axis limits and a 1-2-2.5-5 tick step covering [lo, hi] with about n intervals."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError("axis limits must be finite")
+    if hi <= lo:
+        hi = lo + 1.0
+    raw = (hi - lo) / max(n, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(lo / step + 1e-9) * step
+    stop = math.ceil(hi / step - 1e-9) * step
+    return start, stop, step
+
+
+def padded_range(values: Iterable[float], pad: float = 0.06,
+                 include: Iterable[float] = ()) -> tuple[float, float]:
+    """(min, max) of the finite values (and `include`), widened by `pad` of the span each side."""
+    array = np.array([v for v in list(values) + list(include) if v is not None and np.isfinite(v)],
+                     dtype=float)
+    if array.size == 0:
+        return 0.0, 1.0
+    lo, hi = float(array.min()), float(array.max())
+    span = hi - lo if hi > lo else max(abs(hi), 1.0)
+    return lo - pad * span, hi + pad * span
+
+
+class LowerLeftAxes(Axes):
+    """Axes that always cross at the lower-left corner (x_min, y_min), wherever zero lies."""
+
+    @staticmethod
+    def _origin_shift(axis_range: Sequence[float]) -> float:
+        return axis_range[0]
+
+
+def _tick_text(value: float, step: float) -> str:
+    decimals = max(0, -int(math.floor(math.log10(step) + 1e-9))) if step < 1 else 0
+    if step < 1 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-9:
+        decimals += 1
+    text = f"{value:.{decimals}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", "\u2212")
+
+
+class PlotAxes(VGroup):
+    """Themed axes with tick numbers and axis labels, fitted inside a region.
+
+    Parts: `axes` (a manim Axes crossing at the lower-left corner: use `c2p`, `plot`, ...),
+    `x_numbers`, `y_numbers` (tick labels), `x_label`, `y_label`; `x_lim`, `y_lim` (the drawn
+    ranges), `x_step`, `y_step`. `c2p(x, y)` maps data to scene points; `clip(intercept, slope,
+    x0, x1)` returns the part of a line inside the plot.
+    """
+
+    def __init__(self, x_lim, y_lim, x_label: str, y_label: str, theme: Theme,
+                 region: Region = PLOT_REGION, n_x: int = 5, n_y: int = 5, right_gutter: float = 0.0,
+                 y_tick_labels: dict | None = None, y_tick_colors: dict | None = None,
+                 x_ticks: bool = True, label_size: int = LABEL_SIZE, number_size: int = LABEL_SIZE):
+        super().__init__()
+        self.theme = theme
+        x0, x1, xs = nice_ticks(*x_lim, n=n_x)
+        if y_tick_labels is None:
+            y0, y1, ys = nice_ticks(*y_lim, n=n_y)
+        else:
+            y0, y1 = y_lim
+            ys = 1.0
+        self.x_lim, self.y_lim, self.x_step, self.y_step = (x0, x1), (y0, y1), xs, ys
+
+        def label(text, size=number_size, color=None):
+            return Text(text, font=FONT, font_size=size, color=color or theme.muted)
+
+        x_values = list(np.arange(x0, x1 + xs / 2, xs)) if x_ticks else []
+        x_numbers = [label(_tick_text(v, xs)) for v in x_values]
+        if y_tick_labels is None:
+            y_values = list(np.arange(y0, y1 + ys / 2, ys))
+            y_numbers = [label(_tick_text(v, ys)) for v in y_values]
+        else:
+            y_values = list(y_tick_labels)
+            y_numbers = [label(str(y_tick_labels[v]),
+                               color=(y_tick_colors or {}).get(v, theme.foreground)) for v in y_values]
+        self.x_label = label(x_label, size=label_size, color=theme.foreground)
+        self.y_label = label(y_label, size=label_size, color=theme.foreground)
+        self.y_label.rotate(PI / 2)
+        if y_tick_labels is not None:
+            # Row labels read horizontally; the axis title sits above them.
+            self.y_label.rotate(-PI / 2)
+        gap = 0.12
+        y_number_width = max((m.width for m in y_numbers), default=0.0)
+        x_number_height = max((m.height for m in x_numbers), default=0.0)
+        rows = y_tick_labels is not None
+        left_pad = y_number_width + gap + (0 if rows else self.y_label.width + gap)
+        top_pad = (self.y_label.height + gap) if rows else 0.15
+        bottom_pad = (x_number_height + gap if x_numbers else 0.0) + self.x_label.height + gap
+        x_length = region.width - left_pad - right_gutter - 0.15
+        y_length = region.height - bottom_pad - top_pad
+        axis_config = {"color": theme.muted, "stroke_width": 2, "include_tip": False,
+                       "tick_size": 0.05, "include_ticks": True}
+        self.axes = LowerLeftAxes(x_range=[x0, x1, xs], y_range=[y0, y1, ys], x_length=x_length,
+                                  y_length=y_length, axis_config=axis_config,
+                                  y_axis_config={"include_ticks": not rows},
+                                  x_axis_config={"include_ticks": x_ticks})
+        self.axes.move_to(ORIGIN)
+        lower_left = np.array([region.left + left_pad, region.bottom + bottom_pad, 0.0])
+        self.axes.shift(lower_left - self.axes.c2p(x0, y0))
+        self.x_numbers = VGroup(*[m.next_to(self.axes.c2p(v, y0), DOWN, buff=gap)
+                                  for m, v in zip(x_numbers, x_values)])
+        self.y_numbers = VGroup(*[m.next_to(self.axes.c2p(x0, v), LEFT, buff=gap)
+                                  for m, v in zip(y_numbers, y_values)])
+        if rows:
+            for m in self.y_numbers:
+                m.align_to(self.axes.c2p(x0, y0) + LEFT * (gap + y_number_width), LEFT)
+        bottom_of_numbers = (self.x_numbers.get_bottom()[1] if x_numbers
+                             else self.axes.c2p(x0, y0)[1])
+        self.x_label.move_to([(self.axes.c2p(x0, y0)[0] + self.axes.c2p(x1, y0)[0]) / 2,
+                              bottom_of_numbers - gap - self.x_label.height / 2, 0])
+        if rows:
+            self.y_label.next_to(self.axes.c2p(x0, y1), UP, buff=gap)
+            self.y_label.align_to(self.y_numbers, LEFT)
+        else:
+            self.y_label.move_to([region.left + self.y_label.width / 2,
+                                  (self.axes.c2p(x0, y0)[1] + self.axes.c2p(x0, y1)[1]) / 2, 0])
+        self.add(self.axes, self.x_numbers, self.y_numbers, self.x_label, self.y_label)
+
+    def c2p(self, x: float, y: float) -> np.ndarray:
+        """The scene point of data coordinates (x, y)."""
+        return self.axes.c2p(x, y)
+
+    def x_to_scene(self, x: float) -> float:
+        return float(self.axes.c2p(x, self.y_lim[0])[0])
+
+    def y_to_scene(self, y: float) -> float:
+        return float(self.axes.c2p(self.x_lim[0], y)[1])
+
+    def inside(self, x: float, y: float) -> bool:
+        return self.x_lim[0] <= x <= self.x_lim[1] and self.y_lim[0] <= y <= self.y_lim[1]
+
+    def clip(self, intercept: float, slope: float, x0: float | None = None,
+             x1: float | None = None) -> tuple[float, float] | None:
+        """The x-interval of y = intercept + slope x (within [x0, x1], default the axis) that lies
+        inside the plotted y-range, or None if the line misses the plot."""
+        lo = self.x_lim[0] if x0 is None else max(x0, self.x_lim[0])
+        hi = self.x_lim[1] if x1 is None else min(x1, self.x_lim[1])
+        y_lo, y_hi = self.y_lim
+        if abs(slope) > 1e-12:
+            a, b = sorted(((y_lo - intercept) / slope, (y_hi - intercept) / slope))
+            lo, hi = max(lo, a), min(hi, b)
+        elif not y_lo <= intercept <= y_hi:
+            return None
+        return (lo, hi) if hi > lo else None
+
+
+def make_axes(x_lim, y_lim, x_label: str, y_label: str, theme: Theme, region: Region = PLOT_REGION,
+              **options) -> PlotAxes:
+    """Themed axes filling `region` (default: the plot area), ticks at round numbers covering
+    x_lim and y_lim, axis labels naming the variables (with units). Options: n_x, n_y,
+    right_gutter (space kept free on the right for end labels), y_tick_labels {value: text} and
+    y_tick_colors {value: colour} for row charts (the y-axis label then sits above the rows)."""
+    return PlotAxes(x_lim, y_lim, x_label, y_label, theme, region=region, **options)
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+def group_mark(shape: str, point, color: str, size: float = 0.055, filled: bool = True,
+               opacity: float = 0.9) -> VMobject:
+    """One data point: circle, square or triangle (theme.group_shape(j)) of radius ~size."""
+    if shape == "square":
+        mark = Square(side_length=1.75 * size)
+    elif shape == "triangle":
+        mark = Triangle().scale_to_fit_height(2.0 * size)
+    else:
+        mark = Circle(radius=size)
+    mark.set_stroke(color, width=1.5 if filled else 2.5)
+    mark.set_fill(color, opacity=opacity if filled else 0.0)
+    return mark.move_to(point)
+
+
+class GroupCloud(VGroup):
+    """The observations as marks, one VGroup per group: `cloud.groups[j]` (group index j), each
+    in theme.group_color(j) with theme.group_shape(j). `uncoloured` starts all in the muted
+    colour; `coloured(theme)` returns a copy in group colours (for Transform)."""
+
+    def __init__(self, groups: list[VGroup], colors: list[str]):
+        super().__init__(*groups)
+        self.groups = groups
+        self.colors = colors
+
+    def coloured(self) -> "GroupCloud":
+        """A copy with every group in its own colour (animate with Transform(cloud, copy))."""
+        copy = self.copy()
+        for group, color in zip(copy.groups if hasattr(copy, "groups") else copy, self.colors):
+            group.set_stroke(color).set_fill(color)
+        return copy
+
+    def group(self, j: int) -> VGroup:
+        return self.groups[j]
+
+
+def data_cloud(axes: PlotAxes, x, y, group, theme: Theme, uncoloured: bool = False,
+               size: float | None = None, opacity: float = 0.85) -> GroupCloud:
+    """Raw observations (x, y, group index) as marks on `axes`; groups coloured and shaped by
+    the theme (or all muted with uncoloured=True). Mark size shrinks a little for big data."""
+    x, y, group = np.asarray(x, float), np.asarray(y, float), np.asarray(group, int)
+    n_groups = int(group.max()) + 1 if group.size else 0
+    if size is None:
+        size = float(np.clip(0.075 - 0.00008 * len(x), 0.04, 0.065))
+    groups, colors = [], []
+    for j in range(n_groups):
+        color = theme.group_color(j)
+        shown = theme.muted if uncoloured else color
+        rows = np.flatnonzero(group == j)
+        groups.append(VGroup(*[group_mark(theme.group_shape(j), axes.c2p(x[i], y[i]), shown, size,
+                                          opacity=opacity) for i in rows]))
+        colors.append(color)
+    return GroupCloud(groups, colors)
+
+
+# --------------------------------------------------------------------------------------------
+# Lines
+# --------------------------------------------------------------------------------------------
+
+def fitted_line(axes: PlotAxes, intercept: float, slope: float, color: str,
+                x_span: tuple[float, float] | None = None, stroke_width: float = 3.5,
+                dashed: bool = False) -> Line:
+    """The line y = intercept + slope x over `x_span` (default the whole axis), clipped to the
+    plot. A line that misses the plot becomes a zero-length line at the plot's edge (so it can
+    still be transformed). Keeps `line.coefs = (intercept, slope)`."""
+    span = axes.clip(intercept, slope, *(x_span or (None, None)))
+    if span is None:
+        x_mid = (axes.x_lim[0] + axes.x_lim[1]) / 2
+        y_edge = float(np.clip(intercept + slope * x_mid, *axes.y_lim))
+        start = end = axes.c2p(x_mid, y_edge)
+        line = Line(start, end + RIGHT * 1e-4, color=color, stroke_width=stroke_width)
+        line.set_stroke(opacity=0.0)
+    else:
+        a, b = span
+        start, end = axes.c2p(a, intercept + slope * a), axes.c2p(b, intercept + slope * b)
+        cls = DashedLine if dashed else Line
+        line = cls(start, end, color=color, stroke_width=stroke_width)
+    line.coefs = (intercept, slope)
+    return line
+
+
+def grand_mean_line(axes: PlotAxes, intercept: float, slope: float, theme: Theme,
+                    stroke_width: float = 4.0) -> Line:
+    """The fixed effect / grand mean gamma00 + gamma10 x: dashed, in theme.grand_mean."""
+    return fitted_line(axes, intercept, slope, theme.grand_mean, stroke_width=stroke_width, dashed=True)
+
+
+def group_lines(axes: PlotAxes, coefs: Sequence[tuple[float, float]], theme: Theme,
+                x_spans: Sequence[tuple[float, float]] | None = None, stroke_width: float = 3.0,
+                colors: Sequence[str] | None = None) -> VGroup:
+    """One line per group (group index j = position in `coefs`, each (intercept, slope)), in
+    the group colours; `lines[j]` is group j's line, so the same objects can be transformed
+    into a new model's lines."""
+    lines = VGroup()
+    for j, (a, b) in enumerate(coefs):
+        span = x_spans[j] if x_spans is not None else None
+        color = colors[j] if colors is not None else theme.group_color(j)
+        lines.add(fitted_line(axes, a, b, color, x_span=span, stroke_width=stroke_width))
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# Estimate marks and arrows
+# --------------------------------------------------------------------------------------------
+
+def hollow_mark(point, color: str, radius: float = 0.1, stroke_width: float = 3.5) -> Circle:
+    """A no-pooling estimate: an open circle (colour: theme.no_pool unless a group colour is
+    wanted)."""
+    return Circle(radius=radius, color=color, stroke_width=stroke_width).set_fill(opacity=0).move_to(point)
+
+
+def filled_mark(point, color: str, radius: float = 0.1) -> Dot:
+    """A partial-pooling estimate: a filled disc (colour: theme.partial or the group's)."""
+    return Dot(point, radius=radius, color=color)
+
+
+def truth_mark(point, theme: Theme, radius: float = 0.13) -> Circle:
+    """The simulation's true value: a faint dashed outline in theme.truth."""
+    circle = Circle(radius=radius, color=theme.truth, stroke_width=2.5).move_to(point)
+    return VGroup(*[piece for k, piece in enumerate(_dash(circle, 12)) if k % 2 == 0])
+
+
+def _dash(circle: Circle, n: int) -> list:
+    from manim import Arc
+
+    r, c = circle.width / 2, circle.get_center()
+    return [Arc(radius=r, start_angle=2 * PI * k / n, angle=2 * PI / n, arc_center=c,
+                color=circle.get_color(), stroke_width=circle.get_stroke_width()) for k in range(n)]
+
+
+def fixed_effect_mark(point, theme: Theme, size: float = 0.16) -> VGroup:
+    """The fixed effect (gamma00, gamma10) as a point: a cross in theme.grand_mean."""
+    a = Line(point + (LEFT + UP) * size, point + (RIGHT + DOWN) * size, color=theme.grand_mean,
+             stroke_width=5)
+    b = Line(point + (LEFT + DOWN) * size, point + (RIGHT + UP) * size, color=theme.grand_mean,
+             stroke_width=5)
+    return VGroup(a, b)
+
+
+def shrink_arrow(start, end, color: str, stroke_width: float = 3.0, buff: float = 0.0) -> VMobject:
+    """The pull of shrinkage: an arrow from the no-pooling to the partial-pooling estimate, tip
+    sized to the length; a near-zero pull becomes an invisible stub (still transformable)."""
+    start, end = np.asarray(start, float), np.asarray(end, float)
+    length = float(np.linalg.norm(end - start))
+    if length < 0.06:
+        stub = Arrow(start, start + RIGHT * 0.06, buff=0, color=color, stroke_width=stroke_width,
+                     tip_length=0.05)
+        return stub.set_opacity(0.0)
+    return Arrow(start, end, buff=buff, color=color, stroke_width=stroke_width,
+                 tip_length=min(0.18, 0.45 * length), max_tip_length_to_length_ratio=0.45,
+                 max_stroke_width_to_length_ratio=20)
+
+
+# --------------------------------------------------------------------------------------------
+# Labels where the data are not
+# --------------------------------------------------------------------------------------------
+
+def spread_positions(targets: Sequence[float], min_gap: float, lo: float, hi: float) -> list[float]:
+    """1-D label placement: positions as close as possible to `targets`, at least `min_gap`
+    apart and inside [lo, hi] (the gap shrinks if they cannot all fit). Order is preserved."""
+    n = len(targets)
+    if n == 0:
+        return []
+    gap = min(min_gap, (hi - lo) / max(n - 1, 1))
+    order = np.argsort(np.asarray(targets, float), kind="stable")
+    clusters: list[list[int]] = []
+
+    def start(cluster):
+        centre = float(np.mean([targets[i] for i in cluster]))
+        return centre - gap * (len(cluster) - 1) / 2
+
+    for i in order:
+        clusters.append([int(i)])
+        while len(clusters) > 1 and start(clusters[-1]) < start(clusters[-2]) + gap * len(clusters[-2]):
+            last = clusters.pop()
+            clusters[-1].extend(last)
+    positions = np.empty(n)
+    for cluster in clusters:
+        s = start(cluster)
+        for k, i in enumerate(cluster):
+            positions[i] = s + k * gap
+    ranked = positions[order]
+    ranked = np.clip(ranked, lo, hi)
+    for k in range(1, n):
+        ranked[k] = max(ranked[k], ranked[k - 1] + gap)
+    if ranked[-1] > hi:
+        ranked[-1] = hi
+        for k in range(n - 2, -1, -1):
+            ranked[k] = min(ranked[k], ranked[k + 1] - gap)
+    positions[order] = ranked
+    return positions.tolist()
+
+
+def end_labels(axes: PlotAxes, items: Sequence[tuple[str, float, str]], theme: Theme,
+               x: float | None = None, size: int = LABEL_SIZE, gap: float = 0.3,
+               leader_length: float = 0.25) -> VGroup:
+    """Labels at the right end of lines: items (text, y at the line's end, colour). Labels are
+    spread vertically so they never overlap and joined to their line by a short leader line.
+    Returns a VGroup of VGroup(leader, label) in item order; each has `.label` and `.leader`.
+    Keep `right_gutter` in make_axes wide enough for the longest label."""
+    x = axes.x_lim[1] if x is None else x
+    x_scene = axes.x_to_scene(x)
+    targets = [axes.y_to_scene(float(np.clip(y, *axes.y_lim))) for _, y, _ in items]
+    lo = axes.y_to_scene(axes.y_lim[0]) + 0.1
+    hi = axes.y_to_scene(axes.y_lim[1]) - 0.1
+    placed = spread_positions(targets, gap, lo, hi)
+    out = VGroup()
+    for (text, _, color), target, y in zip(items, targets, placed):
+        label = Text(text, font=FONT, font_size=size, color=color)
+        label.move_to([x_scene + leader_length + 0.08 + label.width / 2, y, 0])
+        leader = Line([x_scene + 0.04, target, 0], [x_scene + leader_length, y, 0], color=color,
+                      stroke_width=1.5)
+        entry = VGroup(leader, label)
+        entry.label, entry.leader = label, leader
+        out.add(entry)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Legend, readouts, panel
+# --------------------------------------------------------------------------------------------
+
+LEGEND_KINDS = ("complete", "no_pool", "partial", "grand_mean", "truth", "line", "points",
+                "hollow", "filled", "residual", "fixed")
+
+
+def legend_entry(kind: str, text: str, theme: Theme, color: str | None = None,
+                 size: int = LABEL_SIZE) -> VGroup:
+    """One legend row: an icon for `kind` and its label. Kinds: complete (complete-pooling
+    line), no_pool (hollow mark), partial (filled mark), grand_mean (dashed line), truth (faint
+    outline), line (a solid line in `color`), points (data marks in `color`), hollow / filled
+    (marks in `color`), residual (a residual tick), fixed (the fixed-effect cross)."""
+    w = 0.45
+    if kind == "complete":
+        icon = Line(LEFT * w / 2, RIGHT * w / 2, color=color or theme.complete, stroke_width=5)
+    elif kind == "grand_mean":
+        icon = DashedLine(LEFT * w / 2, RIGHT * w / 2, color=color or theme.grand_mean, stroke_width=4,
+                          dash_length=0.07)
+    elif kind == "line":
+        icon = Line(LEFT * w / 2, RIGHT * w / 2, color=color or theme.foreground, stroke_width=4)
+    elif kind in ("no_pool", "hollow"):
+        icon = hollow_mark(ORIGIN, color or theme.no_pool, radius=0.09)
+    elif kind in ("partial", "filled"):
+        icon = filled_mark(ORIGIN, color or theme.partial, radius=0.09)
+    elif kind == "truth":
+        icon = truth_mark(ORIGIN, theme, radius=0.1)
+    elif kind == "points":
+        icon = VGroup(*[group_mark("circle", ORIGIN + RIGHT * dx + UP * dy, color or theme.muted, 0.045)
+                        for dx, dy in ((-0.15, -0.05), (0.0, 0.06), (0.15, -0.02))])
+    elif kind == "residual":
+        icon = VGroup(Line(DOWN * 0.12, UP * 0.12, color=color or theme.residual, stroke_width=3),
+                      Dot(UP * 0.12, radius=0.04, color=color or theme.residual))
+    elif kind == "fixed":
+        icon = fixed_effect_mark(ORIGIN, theme, size=0.09)
+    else:
+        raise ValueError(f"legend kind '{kind}' is unknown: use one of {', '.join(LEGEND_KINDS)}")
+    slot = Rectangle(width=w, height=0.25).set_opacity(0).move_to(icon)
+    label = Text(text, font=FONT, font_size=size, color=theme.foreground)
+    row = VGroup(VGroup(slot, icon), label).arrange(RIGHT, buff=0.18)
+    row.icon, row.label = icon, label
+    return row
+
+
+def legend(entries: Sequence[tuple], theme: Theme, buff: float = 0.16, size: int = LABEL_SIZE) -> VGroup:
+    """Legend rows from (kind, text) or (kind, text, colour) tuples, stacked and left-aligned."""
+    rows = [legend_entry(*entry[:2], theme, color=entry[2] if len(entry) > 2 else None, size=size)
+            for entry in entries]
+    return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+
+
+class Readout(VGroup):
+    """A live number: a label (TeX or text) and its value printed with `fmt` (the results
+    table's rounding). `set_value(v)` changes it in place; `update_to(v)` returns the
+    animation. With `key` and `recorder` (a scene's record_number) every shown value is
+    recorded. Parts: `label`, `number`; `value` is the number shown."""
+
+    def __init__(self, label: str, value: float | None, theme: Theme, color: str | None = None,
+                 tex: bool = True, size: int = BODY_SIZE + 4, sig: int = 3, key: str | None = None,
+                 recorder: Callable[[str, float], float] | None = None, suffix: str = ""):
+        super().__init__()
+        self.theme, self.color, self.size, self.sig, self.suffix = theme, color or theme.foreground, size, sig, suffix
+        self.key, self.recorder = key, recorder
+        if tex:
+            self.label = MathTex(label, font_size=size + 6, color=self.color)
+        else:
+            self.label = Text(label, font=FONT, font_size=size - 4, color=self.color)
+        self.value = value
+        self.number = self._number_mobject(value)
+        self.add(self.label, self.number)
+        self.number.next_to(self.label, RIGHT, buff=0.15)
+        self._record(value)
+
+    def _number_mobject(self, value) -> Text:
+        return Text(fmt(value, self.sig) + self.suffix, font=FONT, font_size=self.size, color=self.color)
+
+    def _record(self, value) -> None:
+        if self.key and self.recorder is not None and value is not None:
+            self.recorder(self.key, value)
+
+    def _placed(self, value) -> Text:
+        number = self._number_mobject(value)
+        number.next_to(self.label, RIGHT, buff=0.15)
+        number.align_to(self.number, DOWN) if self.number.height > 0 else None
+        return number
+
+    def set_value(self, value) -> "Readout":
+        """Show `value` now (no animation)."""
+        self.number.become(self._placed(value))
+        self.value = value
+        self._record(value)
+        return self
+
+    def update_to(self, value, run_time: float = 0.6):
+        """The animation that changes the shown number to `value`."""
+        target = self._placed(value)
+        self.value = value
+        self._record(value)
+        return Transform(self.number, target, run_time=run_time)
+
+
+def side_panel(*items, region: Region = PANEL_REGION, buff: float = 0.35) -> VGroup:
+    """The side panel: items stacked top-down, left-aligned, scaled down if needed to fit the
+    panel region, anchored at its top left."""
+    panel = VGroup(*items).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+    return fit_in_region(panel, region, "left", "top")
+
+
+def mini_bars(items: Sequence[tuple[str, float, str]], theme: Theme, width: float = 3.6,
+              height: float = 2.4, size: int = LABEL_SIZE, sig: int = 3,
+              value_label: str | None = None) -> VGroup:
+    """A small vertical bar chart: items (name, value >= 0, colour); value printed on top
+    (fmt), name below. Parts: `bars`, `values`, `names`, `baseline`, `title` (value_label).
+    Bars grow from the baseline, so GrowFromEdge(bar, DOWN) animates them."""
+    n = len(items)
+    top = max((v for _, v, _ in items if v is not None and np.isfinite(v)), default=1.0) or 1.0
+    slot = width / max(n, 1)
+    bar_w = slot * 0.6
+    chart_h = height - 0.7
+    group = VGroup()
+    bars, values, names = VGroup(), VGroup(), VGroup()
+    for k, (name, value, color) in enumerate(items):
+        h = max(chart_h * (value / top if value and np.isfinite(value) else 0.0), 0.01)
+        bar = Rectangle(width=bar_w, height=h, stroke_width=0, fill_color=color, fill_opacity=0.9)
+        bar.move_to([slot * (k + 0.5), h / 2, 0])
+        bars.add(bar)
+        number = Text(fmt(value, sig), font=FONT, font_size=size, color=theme.foreground)
+        number.next_to(bar, UP, buff=0.08)
+        values.add(number)
+        label = Text(name, font=FONT, font_size=size, color=theme.foreground)
+        if label.width > slot * 0.98:
+            label.scale_to_fit_width(slot * 0.98)
+        label.next_to([slot * (k + 0.5), 0, 0], DOWN, buff=0.1)
+        names.add(label)
+    baseline = Line([0, 0, 0], [width, 0, 0], color=theme.muted, stroke_width=2)
+    group.add(baseline, bars, values, names)
+    group.bars, group.values, group.names, group.baseline = bars, values, names, baseline
+    group.title = None
+    if value_label:
+        title = Text(value_label, font=FONT, font_size=size, color=theme.muted)
+        title.next_to(VGroup(bars, values), UP, buff=0.12).align_to(baseline, LEFT)
+        group.add(title)
+        group.title = title
+    return group
+
+
+def normal_density_curve(axes: PlotAxes, center: float, sd: float, at_x: float, width: float,
+                         color: str, stroke_width: float = 3.0, n_sd: float = 3.0,
+                         fill_opacity: float = 0.2) -> VMobject:
+    """The known density of N(center, sd^2) drawn sideways along the vertical line x = at_x:
+    the curve bulges to the right by at most `width` scene units, over center +- n_sd sd (clipped
+    to the plot). Used to show where random effects are drawn from."""
+    ys = np.linspace(max(center - n_sd * sd, axes.y_lim[0]), min(center + n_sd * sd, axes.y_lim[1]), 80)
+    x0 = axes.x_to_scene(at_x)
+    z = (ys - center) / sd if sd > 0 else np.zeros_like(ys)
+    bulge = width * np.exp(-0.5 * z ** 2)
+    points = [np.array([x0 + b, axes.y_to_scene(y), 0.0]) for y, b in zip(ys, bulge)]
+    curve = VMobject(color=color, stroke_width=stroke_width)
+    outline = [np.array([x0, axes.y_to_scene(ys[0]), 0.0])] + points + [np.array([x0, axes.y_to_scene(ys[-1]), 0.0])]
+    curve.set_points_as_corners(outline)
+    curve.set_fill(color, opacity=fill_opacity)
+    return curve
