@@ -1,22 +1,25 @@
-"""Run scene jobs in worker processes, N at a time, longest first.
+"""Run scene jobs in worker processes: N long-lived workers (one per core by default), each
+taking the next job from a shared queue, longest scenes first.
 
-Each worker is `python -m scripts.pipeline.worker JOB.json` in its own session (so Ctrl-C
-reaches only this process, which then stops every worker's process group: the renderer and its
-ffmpeg), with its own temp folder under the cache and its scene's own TeX folder. Finished
-jobs are committed to the cache as they end, so an interrupted or partly failed run keeps
-everything that finished. Temp folders are removed whatever happens.
+A worker is `python -m scripts.pipeline.worker --serve` in its own session (so Ctrl-C reaches
+only this process, which then stops every worker's process group: the renderer and its
+ffmpeg). It imports manim, the estimator and the scene modules once and renders job after job;
+after a failed job it exits and a fresh one takes over. Every job has its own temp folder under
+the cache and its own log; finished jobs are committed to the cache as they end, so an
+interrupted or partly failed run keeps everything that finished. Temp folders are removed
+whatever happens.
 """
 from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,35 +45,35 @@ class Runner:
         self.parallel = max(1, parallel)
         self.input_digest = input_digest
         self.env = env
-        self._procs: dict[str, subprocess.Popen] = {}
+        self._procs: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
 
     def run(self, jobs: list[SceneJob], expected: dict[str, float]) -> list[Failure]:
-        todo = sorted(jobs, key=lambda job: -expected.get(job.scene.name, 0.0))
+        todo: queue.Queue = queue.Queue()
+        for job in sorted(jobs, key=lambda job: -expected.get(job.scene.name, 0.0)):
+            todo.put(job)
         failures: list[Failure] = []
-        pool = ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="scene")
-        futures = {pool.submit(self._run_one, job, expected.get(job.scene.name)): job for job in todo}
+        threads = [threading.Thread(target=self._slot, args=(todo, expected, failures), daemon=True,
+                                    name=f"worker-slot-{i}") for i in range(min(self.parallel, len(jobs)))]
+        for thread in threads:
+            thread.start()
         try:
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    failure = future.result()
-                    if failure:
-                        failures.append(failure)
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(timeout=0.2)
         except BaseException:
             self.stop()
-            pool.shutdown(wait=True, cancel_futures=True)
+            for thread in threads:
+                thread.join(timeout=10)
             raise
-        pool.shutdown(wait=True)
         return failures
 
     def stop(self) -> None:
         """Terminate every running worker (and its ffmpeg): SIGTERM, then SIGKILL after 3 s."""
         self._stopping.set()
         with self._lock:
-            procs = list(self._procs.values())
+            procs = list(self._procs)
         for proc in procs:
             _signal_group(proc, signal.SIGTERM)
         deadline = time.monotonic() + 3
@@ -81,65 +84,113 @@ class Runner:
                 _signal_group(proc, signal.SIGKILL)
                 proc.wait()
 
-    def _run_one(self, job: SceneJob, expected: float | None) -> Failure | None:
-        if self._stopping.is_set():
-            return None
+    # ---- one slot: a worker process and the jobs it takes
+    def _slot(self, todo: queue.Queue, expected: dict, failures: list) -> None:
+        worker = None
+        try:
+            while not self._stopping.is_set():
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    break
+                if worker is None:
+                    worker = self._start_worker()
+                    if worker is None:
+                        break
+                failure, alive = self._run_job(worker, job, expected.get(job.scene.name))
+                if failure:
+                    failures.append(failure)
+                if not alive:
+                    self._retire(worker)
+                    worker = None
+        finally:
+            if worker is not None:
+                self._retire(worker)
+
+    def _start_worker(self):
+        read_fd, write_fd = os.pipe()
+        env = {**os.environ, **self.env, PROGRESS_FD_ENV: str(write_fd)}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+        for var in THREAD_VARS:
+            env.setdefault(var, "1")
+        log_path = self.cache.log_path(threading.current_thread().name)  # worker-slot-<i>
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            if self._stopping.is_set():
+                os.close(read_fd)
+                os.close(write_fd)
+                return None
+            with open(log_path, "wb") as log:
+                proc = subprocess.Popen([sys.executable, "-m", "scripts.pipeline.worker", "--serve"],
+                                        cwd=self.cache.root, env=env, stdin=subprocess.PIPE,
+                                        stdout=log, stderr=subprocess.STDOUT, pass_fds=(write_fd,),
+                                        start_new_session=True, text=True, bufsize=1)
+            self._procs.add(proc)
+        os.close(write_fd)
+        events = os.fdopen(read_fd, "r", encoding="utf-8", errors="replace")
+        return proc, events
+
+    def _retire(self, worker) -> None:
+        proc, events = worker
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait()
+        events.close()
+        with self._lock:
+            self._procs.discard(proc)
+
+    def _run_job(self, worker, job: SceneJob, expected: float | None) -> tuple[Failure | None, bool]:
+        """Returns (failure or None, whether the worker can take another job)."""
+        proc, events = worker
         workdir = self.cache.new_workdir(job.label)
         log_path = self.cache.log_path(job.label)
-        log_path.parent.mkdir(parents=True, exist_ok=True)
         try:
             spec = job.worker_spec()
-            spec.update(out_dir=str(workdir / "out"), tex_dir=str(self.cache.tex_dir(job.scene.name)))
+            spec.update(out_dir=str(workdir / "out"), tex_dir=str(self.cache.tex_dir(job.scene.name)),
+                        log=str(log_path))
             (workdir / "out").mkdir()
             job_file = workdir / "job.json"
             job_file.write_text(json.dumps(spec), encoding="utf-8")
             self.reporter.job_started(job, expected)
             started = time.perf_counter()
-            read_fd, write_fd = os.pipe()
-            env = {**os.environ, **self.env, PROGRESS_FD_ENV: str(write_fd)}
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
-            for var in THREAD_VARS:
-                env.setdefault(var, "1")
-            with open(log_path, "wb") as log:
-                with self._lock:
-                    if self._stopping.is_set():
-                        os.close(read_fd)
-                        os.close(write_fd)
-                        return None
-                    proc = subprocess.Popen([sys.executable, "-m", "scripts.pipeline.worker", str(job_file)],
-                                            cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, pass_fds=(write_fd,),
-                                            start_new_session=True)
-                    self._procs[job.label] = proc
-                os.close(write_fd)
-                error = None
-                with os.fdopen(read_fd, "r", encoding="utf-8", errors="replace") as events:
-                    for line in events:
-                        try:
-                            event = json.loads(line)
-                        except json.JSONDecodeError:
-                            continue
-                        kind = event.get("event")
-                        if kind == "frames":
-                            self.reporter.job_progress(job, seconds=event["seconds"])
-                        elif kind == "slide":
-                            self.reporter.job_slide(job, event["index"])
-                        elif kind == "error":
-                            error = event.get("message")
-                code = proc.wait()
-                with self._lock:
-                    self._procs.pop(job.label, None)
+            try:
+                proc.stdin.write(f"{job_file}\n")
+                proc.stdin.flush()
+            except OSError:
+                pass  # the worker died: reported below as a failure
+            outcome, error = None, None
+            for line in events:
+                try:
+                    event = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                kind = event.get("event")
+                if kind == "frames":
+                    self.reporter.job_progress(job, seconds=event["seconds"])
+                elif kind == "slide":
+                    self.reporter.job_slide(job, event["index"])
+                elif kind in ("done", "error"):
+                    outcome, error = kind, event.get("message")
+                    break
             if self._stopping.is_set():
-                return None
-            if code != 0:
-                message = error or _last_line(log_path) or f"worker exited with status {code}"
+                return None, False
+            if outcome != "done":
+                if outcome is None:  # the process ended without a word: crashed or killed
+                    code = proc.wait()
+                    error = _last_line(log_path) or f"worker exited with status {code}"
                 self.reporter.job_finished(job, "failed", time.perf_counter() - started)
-                return Failure(job.scene.name, message, log_path)
+                return Failure(job.scene.name, error or "failed", log_path), False
             meta = json.loads((workdir / "out" / "meta.json").read_text(encoding="utf-8"))
             job.commit(self.cache, self.input_digest, workdir, meta)
             self.reporter.job_finished(job, "rendered", time.perf_counter() - started,
                                        duration=meta.get("duration"))
-            return None
+            return None, True
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 

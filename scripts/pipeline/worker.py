@@ -1,13 +1,18 @@
-"""Render one scene in this process: `python -m scripts.pipeline.worker JOB.json`.
+"""Render scenes in this process: `python -m scripts.pipeline.worker JOB.json`, or
+`python -m scripts.pipeline.worker --serve` reading one job-file path per line on stdin (the
+runner keeps one such process per core, so manim, the estimator and the scene modules are
+imported once per worker, not once per scene).
 
-The job file (written by the runner) says which scene, what to make (a video, or stills only),
-the size, theme, the scene input file, where to write (a fresh temp folder) and which TeX/text
-cache folders to use: each scene has its own, so two workers never compile into the same
-folder (manim's TeX cache is not safe to share between processes).
+A job file (written by the runner) says which scene, what to make (a video, or stills only),
+the size, theme, where to write (a fresh temp folder), the job's log file, and which TeX/text
+cache folders to use: each scene has its own, locked while it renders, so two workers never
+compile into the same folder (manim's TeX cache is not safe to share between processes).
+Each job runs under manim's tempconfig, so nothing a scene changes in the config leaks into
+the next one.
 
 Progress goes to the runner as JSON lines on the file descriptor GLMM_EXPLAINER_PROGRESS_FD:
-{"event": "frames", "seconds": s}, {"event": "slide", "index": i}, and at the end
-{"event": "done", ...} or {"event": "error", "message": "..."}. Exit status 0 on success.
+{"event": "frames", "seconds": s}, {"event": "slide", "index": i}, and at the end of each job
+{"event": "done"} or {"event": "error", "message": "..."}; after an error the worker exits.
 """
 from __future__ import annotations
 
@@ -107,10 +112,30 @@ def install_speedups() -> None:
     numbers.DecimalNumber._string_to_mob = string_to_mob
 
 
+_speedups_installed = False
+
+
 def run(job: dict, reporter: Reporter) -> dict:
-    configure_manim(job)
-    if os.environ.get("GLMM_EXPLAINER_SPEEDUPS", "1") != "0":
-        install_speedups()
+    global _speedups_installed
+    from manim import tempconfig
+
+    with tempconfig({}):  # restores whatever the job or its scene changes in the config
+        configure_manim(job)
+        if not _speedups_installed and os.environ.get("GLMM_EXPLAINER_SPEEDUPS", "1") != "0":
+            install_speedups()
+            _speedups_installed = True
+        return _render(job, reporter)
+
+
+def _input_calls() -> int:
+    context = sys.modules.get("scenes.context")
+    if context is None:
+        return 0
+    info = context.lecture_input.cache_info()
+    return info.hits + info.misses
+
+
+def _render(job: dict, reporter: Reporter) -> dict:
     from manim.renderer.cairo_renderer import CairoRenderer
 
     from scenes import base
@@ -124,6 +149,7 @@ def run(job: dict, reporter: Reporter) -> dict:
                          transparent=bool(job.get("transparent")),
                          on_still=lambda index, name: reporter.send(event="slide", index=index))
     base.set_still_writer(stills if job.get("formats") else None)
+    calls_before = _input_calls()
 
     module = import_module(SceneModule(job["module"], Path(job["module_path"])))
     cls = getattr(module, job["scene"])
@@ -136,38 +162,68 @@ def run(job: dict, reporter: Reporter) -> dict:
         renderer = CairoRenderer(skip_animations=True)
     scene = cls(renderer=renderer)
     started = time.perf_counter()
-    scene.render()
+    try:
+        scene.render()
+    finally:
+        base.set_still_writer(None)
     seconds = time.perf_counter() - started
     frames = getattr(renderer.file_writer, "frames", 0)
-    context = sys.modules.get("scenes.context")
-    uses_input = bool(context and context.lecture_input.cache_info().misses)
     return {"scene": job["scene"], "frames": frames, "fps": fps,
             "duration": frames / fps if frames else float(renderer.time),
-            "marks": scene.marks, "numbers": scene.displayed, "uses_input": uses_input,
-            "render_seconds": seconds,
+            "marks": scene.marks, "numbers": scene.displayed,
+            "uses_input": _input_calls() > calls_before, "render_seconds": seconds,
             "stills": sorted(str(Path(p).relative_to(out_dir)) for p in stills.written)}
+
+
+def handle(job_file: str, reporter: Reporter) -> bool:
+    """Run one job with its output (and anything the scene prints) going to the job's log."""
+    job = json.loads(Path(job_file).read_text(encoding="utf-8"))
+    for key, value in job.get("env", {}).items():
+        os.environ[key] = value
+    log = job.get("log")
+    saved = None
+    if log:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = (os.dup(1), os.dup(2))
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+    try:
+        lock_path = Path(job["tex_dir"], ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one renderer per scene's TeX folder at a time
+            try:
+                meta = run(job, reporter)
+            except BaseException as exc:  # noqa: BLE001 - every failure becomes one line
+                if isinstance(exc, SystemExit) and exc.code in (0, None):
+                    raise
+                traceback.print_exc()
+                reporter.send(event="error", message=_one_line(exc))
+                return False
+        Path(job["out_dir"], "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        reporter.send(event="done")
+        return True
+    finally:
+        if saved:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
 
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     reporter = Reporter()
-    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    for key, value in job.get("env", {}).items():
-        os.environ[key] = value
-    lock_path = Path(job["tex_dir"], ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one renderer per scene's TeX folder at a time
-        try:
-            meta = run(job, reporter)
-        except BaseException as exc:  # noqa: BLE001 - every failure becomes one line
-            if isinstance(exc, SystemExit) and exc.code in (0, None):
-                raise
-            traceback.print_exc()
-            reporter.send(event="error", message=_one_line(exc))
-            return 1
-    Path(job["out_dir"], "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    reporter.send(event="done")
+    if argv[:1] != ["--serve"]:
+        return 0 if handle(argv[0], reporter) else 1
+    for line in sys.stdin:
+        if line.strip() and not handle(line.strip(), reporter):
+            return 1  # a fresh process for whatever comes next
     return 0
 
 
