@@ -90,7 +90,7 @@ def _finish(session, as_json: bool, quiet: bool) -> None:
 
 
 # ---------------------------------------------------------------- list
-@click.command("list")
+@click.command("list", short_help="Scenes (with their slide points) and presets.")
 @click.option("--json", "as_json", is_flag=True, help="Print scenes and presets as JSON.")
 @click.option("--out", type=click.Path(), default="media", show_default=True,
               help="Output folder whose cache keeps the scene list (no manim import next time).")
@@ -146,7 +146,7 @@ def list_cmd(as_json, out):
 
 
 # ---------------------------------------------------------------- render
-@click.command()
+@click.command(short_help="Videos of the scenes, one MP4 each.")
 @click.argument("scenes", nargs=-1)
 @output_options()
 @scenario_options
@@ -189,7 +189,7 @@ def _formats(ctx, param, values):
     return tuple(dict.fromkeys(chosen))
 
 
-@click.command()
+@click.command(short_help="One image per slide point: PNG, SVG or PDF.")
 @click.argument("scenes", nargs=-1)
 @click.option("-f", "--format", "formats", multiple=True, callback=_formats, metavar="png|svg|pdf",
               help="Image format(s), repeatable or comma-separated [default: png]. svg and pdf are "
@@ -225,7 +225,7 @@ def stills(scenes, formats, transparent, quality, theme, out, parallel, quiet, a
 
 
 # ---------------------------------------------------------------- lecture
-@click.command()
+@click.command(short_help="One MP4 with chapters, captions (VTT, SRT) and a PDF handout.")
 @click.argument("scenes", nargs=-1)
 @output_options()
 @scenario_options
@@ -259,7 +259,7 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, preset, scena
 
 
 # ---------------------------------------------------------------- slides
-@click.command()
+@click.command(short_help="Offline HTML slide deck and PPTX of the slide points.")
 @click.argument("scenes", nargs=-1)
 @click.option("--no-pptx", is_flag=True, help="Only the HTML deck.")
 @output_options()
