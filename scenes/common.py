@@ -10,7 +10,7 @@ they draw numbers handed to them (from FitResult, the simulation's truth or the 
 API (add, don't rename):
   Region, SAFE_REGION, TITLE_REGION, CONTENT_REGION, PLOT_REGION, PANEL_REGION, fit_in_region
   title_text, body_text, wrapped_text, math_tex, term_tex, light_up, pulse
-  nice_ticks, padded_range, PlotAxes, make_axes
+  nice_ticks, x_axis_limits, padded_range, PlotAxes, make_axes
   group_mark, GroupCloud, data_cloud
   fitted_line, grand_mean_line, group_lines
   hollow_mark, filled_mark, truth_mark, fixed_effect_mark, shrink_arrow
@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, PI, RIGHT, UP, Arrow, Axes, Circle, DashedLine, Dot,
                    FadeToColor, Indicate, Line, MathTex, Rectangle, Square, Succession, Text,
-                   Transform, Triangle, VGroup, VMobject)
+                   Transform, Triangle, VectorizedPoint, VGroup, VMobject)
 
 from scenes.theme import BODY_SIZE, FONT, LABEL_SIZE, SAFE_MARGIN, SMALL_SIZE, TITLE_SIZE, Theme, fmt
 
@@ -183,18 +183,44 @@ def pulse(mobject, scale: float = 1.12, run_time: float = 0.8):
 # Axes
 # --------------------------------------------------------------------------------------------
 
+def _ticks_for(lo: float, hi: float, n: int) -> tuple[float, float, float]:
+    raw = (hi - lo) / max(n, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    start = math.floor(lo / step + 1e-9) * step
+    stop = math.ceil(hi / step - 1e-9) * step
+    return start, stop, step
+
+
 def nice_ticks(lo: float, hi: float, n: int = 5) -> tuple[float, float, float]:
-    """Round axis limits and a 1-2-2.5-5 tick step covering [lo, hi] with about n intervals."""
+    """Round axis limits and a 1-2-2.5-5 tick step covering [lo, hi] with about n intervals
+    (n-1 to n+3, whichever wastes the least of the axis)."""
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ValueError("axis limits must be finite")
     if hi <= lo:
         hi = lo + 1.0
-    raw = (hi - lo) / max(n, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = math.floor(lo / step + 1e-9) * step
-    stop = math.ceil(hi / step - 1e-9) * step
-    return start, stop, step
+    best = None
+    for m in range(max(2, n - 1), n + 4):
+        start, stop, step = _ticks_for(lo, hi, m)
+        cost = (stop - start) * (1 + 0.03 * abs((stop - start) / step - n))
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, (start, stop, step))
+    return best[1]
+
+
+def x_axis_limits(x, scenario=None, zero_within: float = 0.25) -> tuple[float, float]:
+    """x-axis limits for observations x: their range, widened to the scenario's x range, and to
+    0 when 0 is close (within `zero_within` of the span) so intercepts (x = 0) are on the plot."""
+    x = np.asarray(x, float)
+    lo, hi = float(x.min()), float(x.max())
+    if scenario is not None:
+        lo, hi = min(lo, scenario.x_min), max(hi, scenario.x_max)
+    span = max(hi - lo, 1e-9)
+    if 0 < lo <= zero_within * span:
+        lo = 0.0
+    elif -zero_within * span <= hi < 0:
+        hi = 0.0
+    return lo, hi
 
 
 def padded_range(values: Iterable[float], pad: float = 0.06,
@@ -251,6 +277,8 @@ class PlotAxes(VGroup):
         self.x_lim, self.y_lim, self.x_step, self.y_step = (x0, x1), (y0, y1), xs, ys
 
         def label(text, size=number_size, color=None):
+            if not text.strip():
+                return VectorizedPoint()
             return Text(text, font=FONT, font_size=size, color=color or theme.muted)
 
         x_values = list(np.arange(x0, x1 + xs / 2, xs)) if x_ticks else []
@@ -615,22 +643,42 @@ def legend(entries: Sequence[tuple], theme: Theme, buff: float = 0.16, size: int
     return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
 
 
+class _Shared:
+    """Holds a reference that mobject copies share instead of deep-copying (a scene's
+    record_number: copying the scene would fail)."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 class Readout(VGroup):
     """A live number: a label (TeX or text) and its value printed with `fmt` (the results
     table's rounding). `set_value(v)` changes it in place; `update_to(v)` returns the
     animation. With `key` and `recorder` (a scene's record_number) every shown value is
-    recorded. Parts: `label`, `number`; `value` is the number shown."""
+    recorded. `prefix` is plain text before a TeX label ("pooled" + beta-hat); `suffix` follows
+    the number. Parts: `label`, `number`; `value` is the number shown."""
 
     def __init__(self, label: str, value: float | None, theme: Theme, color: str | None = None,
                  tex: bool = True, size: int = BODY_SIZE + 4, sig: int = 3, key: str | None = None,
-                 recorder: Callable[[str, float], float] | None = None, suffix: str = ""):
+                 recorder: Callable[[str, float], float] | None = None, suffix: str = "",
+                 prefix: str = ""):
         super().__init__()
         self.theme, self.color, self.size, self.sig, self.suffix = theme, color or theme.foreground, size, sig, suffix
-        self.key, self.recorder = key, recorder
+        self.key, self._recorder = key, _Shared(recorder)
         if tex:
             self.label = MathTex(label, font_size=size + 6, color=self.color)
         else:
-            self.label = Text(label, font=FONT, font_size=size - 4, color=self.color)
+            self.label = Text(label, font=FONT, font_size=size, color=self.color)
+        if prefix:
+            words = Text(prefix, font=FONT, font_size=size, color=self.color)
+            self.label = VGroup(words, self.label).arrange(RIGHT, buff=0.15)
+            words.align_to(self.label[1], DOWN) if not tex else None
         self.value = value
         self.number = self._number_mobject(value)
         self.add(self.label, self.number)
@@ -641,8 +689,8 @@ class Readout(VGroup):
         return Text(fmt(value, self.sig) + self.suffix, font=FONT, font_size=self.size, color=self.color)
 
     def _record(self, value) -> None:
-        if self.key and self.recorder is not None and value is not None:
-            self.recorder(self.key, value)
+        if self.key and self._recorder.target is not None and value is not None:
+            self._recorder.target(self.key, value)
 
     def _placed(self, value) -> Text:
         number = self._number_mobject(value)
@@ -726,3 +774,57 @@ def normal_density_curve(axes: PlotAxes, center: float, sd: float, at_x: float, 
     curve.set_points_as_corners(outline)
     curve.set_fill(color, opacity=fill_opacity)
     return curve
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the fit (no statistics computed here: values are looked up in FitResult)
+# --------------------------------------------------------------------------------------------
+
+INTERCEPT_TERM = "(Intercept)"
+POOLING_KINDS = ("complete", "no_pool", "partial")
+
+
+def scene_fit(lecture):
+    """The scene's main FitResult: `lecture.fit()` (cached), or an uncached fit of the same
+    model if the cache cannot hash the input."""
+    try:
+        return lecture.fit()
+    except TypeError:
+        return lecture.fit(formula=lecture.formula)
+
+
+def slope_term(fit) -> str | None:
+    """The name of the first non-intercept fixed effect (the plotted predictor), or None."""
+    predictor = (fit.simpson or {}).get("predictor")
+    if predictor:
+        return predictor
+    return next((name for name in fit.fixef if name != INTERCEPT_TERM), None)
+
+
+def coef_pairs(fit, kind: str) -> list[tuple[float, float]]:
+    """(intercept, slope) of each group's line, in fit.group_labels order, for one method:
+    complete (the one pooled line for every group), no_pool (the group's own estimate: the
+    common-slope fit for a random-intercept model, the separate per-group fit when slopes vary,
+    falling back to the common-slope fit for a group whose own fit is not estimable) or partial
+    (fixed effects + conditional modes, lme4's coef())."""
+    term = slope_term(fit)
+    labels = fit.group_labels
+    if kind == "complete":
+        fixef = fit.complete_pooling["fixef"]
+        pair = (fixef.get(INTERCEPT_TERM, 0.0), fixef.get(term, 0.0) if term else 0.0)
+        return [pair for _ in labels]
+    if kind == "partial":
+        coefs = fit.group_coefficients()
+        return [(coefs[label].get(INTERCEPT_TERM, fit.fixef.get(INTERCEPT_TERM, 0.0)),
+                 coefs[label].get(term, fit.fixef.get(term, 0.0)) if term else 0.0) for label in labels]
+    if kind == "no_pool":
+        common = fit.no_pooling.get("common_slope", {})
+        separate = fit.no_pooling.get("separate", {})
+        use_separate = len(fit.re_terms) > 1 or INTERCEPT_TERM not in fit.re_terms
+        out = []
+        for label in labels:
+            own = separate.get(label) if use_separate else None
+            source = own if own else common[label]
+            out.append((source.get(INTERCEPT_TERM, 0.0), source.get(term, 0.0) if term else 0.0))
+        return out
+    raise ValueError(f"pooling kind '{kind}' is unknown: use one of {', '.join(POOLING_KINDS)}")
