@@ -79,8 +79,13 @@ class LectureScene(Scene):
     def _save_still(self, path: str) -> None:
         from PIL import Image
 
-        self.renderer.update_frame(self)
-        image = Image.fromarray(self.renderer.get_frame())
+        from manim.utils.iterables import list_update
+
+        # from the background up: the renderer's cached image of static mobjects (left by a
+        # frozen wait) would otherwise be drawn under them a second time
+        self.camera.reset()
+        self.camera.capture_mobjects(list_update(self.mobjects, self.foreground_mobjects))
+        image = Image.fromarray(self.camera.pixel_array.copy())
         os.makedirs(os.path.dirname(path), exist_ok=True)
         tmp = path + ".tmp.png"
         image.save(tmp)

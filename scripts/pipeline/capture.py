@@ -50,9 +50,15 @@ def _atomic(path: Path) -> Path:
 
 
 def frame_rgba(scene, transparent: bool = False) -> np.ndarray:
-    """The scene as it stands, as straight (not premultiplied) RGBA."""
-    scene.renderer.update_frame(scene, ignore_skipping=True)
-    frame = np.array(scene.renderer.get_frame(), dtype=np.uint8, copy=True)
+    """The scene as it stands, as straight (not premultiplied) RGBA. Drawn by the camera from
+    the background up (not over the renderer's cached image of static mobjects, which a frozen
+    wait leaves behind and which would draw those mobjects twice)."""
+    from manim.utils.iterables import list_update
+
+    camera = scene.renderer.camera
+    camera.reset()
+    camera.capture_mobjects(list_update(scene.mobjects, scene.foreground_mobjects))
+    frame = np.array(camera.pixel_array, dtype=np.uint8, copy=True)
     if transparent:
         alpha = frame[..., 3:4].astype(np.uint16)
         rgb = frame[..., :3].astype(np.uint16)

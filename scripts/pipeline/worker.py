@@ -135,6 +135,27 @@ def _input_calls() -> int:
     return info.hits + info.misses
 
 
+def _stills_renderer_class():
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    class StillsRenderer(CairoRenderer):
+        """Skips animations and draws nothing on its own: manim would still draw the static
+        mobjects and the frozen frame once per play; the slide points draw what they need."""
+
+        def update_frame(self, scene, mobjects=None, include_submobjects=True,
+                         ignore_skipping=True, **kwargs):
+            return None
+
+        def save_static_frame_data(self, scene, static_mobjects):
+            self.static_image = None
+            return None
+
+        def get_frame(self):
+            return self.camera.pixel_array
+
+    return StillsRenderer
+
+
 def _render(job: dict, reporter: Reporter) -> dict:
     from manim.renderer.cairo_renderer import CairoRenderer
 
@@ -143,6 +164,7 @@ def _render(job: dict, reporter: Reporter) -> dict:
     from scripts.pipeline.capture import StillWriter
     from scripts.pipeline.encode import pipe_writer_class
 
+    StillsRenderer = _stills_renderer_class()
     out_dir = Path(job["out_dir"])
     fps = int(job["fps"])
     stills = StillWriter(out_dir / "stills", formats=job.get("formats", ["png"]),
@@ -159,7 +181,7 @@ def _render(job: dict, reporter: Reporter) -> dict:
                                                                                seconds=n / fps))
         renderer = CairoRenderer(file_writer_class=writer)
     else:
-        renderer = CairoRenderer(skip_animations=True)
+        renderer = StillsRenderer(skip_animations=True)
     scene = cls(renderer=renderer)
     started = time.perf_counter()
     try:
@@ -168,6 +190,8 @@ def _render(job: dict, reporter: Reporter) -> dict:
         base.set_still_writer(None)
     seconds = time.perf_counter() - started
     frames = getattr(renderer.file_writer, "frames", 0)
+    if job["kind"] == "video" and not frames:
+        raise RuntimeError("the scene plays nothing and waits no time: there is no video to make")
     return {"scene": job["scene"], "frames": frames, "fps": fps,
             "duration": frames / fps if frames else float(renderer.time),
             "marks": scene.marks, "numbers": scene.displayed,
