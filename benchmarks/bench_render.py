@@ -118,15 +118,19 @@ print(digest.hexdigest())
     return out.stdout.strip().splitlines()[-1]
 
 
-def scene_set(env) -> tuple[list[str], bool]:
-    """Names of the scene set (lecture if it has more than the title card, else samples)."""
-    lecture_env = {k: v for k, v in env.items() if k != "GLMM_EXPLAINER_SCENE_MODULES"}
-    out = subprocess.run([PY, "-c", "from scripts.cli import cli; cli()", "list", "--json", "--out",
-                          tempfile.mkdtemp()], cwd=ROOT, env=lecture_env, capture_output=True, text=True)
-    if out.returncode == 0:
-        names = [s["name"] for s in json.loads(out.stdout)["scenes"]]
-        if len(names) > 1:
-            return names, True
+def scene_set(env, choice: str) -> tuple[list[str], bool]:
+    """Names of the scene set: the lecture's scenes (choice 'lecture', or 'auto' when the lecture
+    has more than the title card), else the sample scenes."""
+    if choice != "samples":
+        lecture_env = {k: v for k, v in env.items() if k != "GLMM_EXPLAINER_SCENE_MODULES"}
+        out = subprocess.run([PY, "-c", "from scripts.cli import cli; cli()", "list", "--json", "--out",
+                              tempfile.mkdtemp()], cwd=ROOT, env=lecture_env, capture_output=True, text=True)
+        if out.returncode == 0:
+            names = [s["name"] for s in json.loads(out.stdout)["scenes"]]
+            if len(names) > 1 or choice == "lecture":
+                return names, True
+        elif choice == "lecture":
+            raise SystemExit(f"the lecture's scenes cannot be listed: {out.stderr.strip()}")
     return ["TinyCard", "SweepDemo", "SweepDemoB"], False
 
 
@@ -139,21 +143,27 @@ def main() -> None:
     parser.add_argument("--skip-plain", action="store_true")
     parser.add_argument("--skip-stills", action="store_true")
     parser.add_argument("--stills-quality", default="high")
-    parser.add_argument("--workers-quality", default="medium")
+    parser.add_argument("--workers-quality", default="low,medium", help="comma-separated")
+    parser.add_argument("--scene-set", choices=("auto", "lecture", "samples"), default="auto",
+                        help="scenes for the stills/workers/cached sections")
+    parser.add_argument("--skip-rtf", action="store_true")
     parser.add_argument("--json", dest="json_file")
     args = parser.parse_args()
     qualities = [q for q in args.qualities.split(",") if q]
     work = Path(tempfile.mkdtemp(prefix="bench-render-"))
     base_env = {**os.environ, "GLMM_EXPLAINER_THEME": "dark"}
     scene_env = {**base_env, "GLMM_EXPLAINER_SCENE_MODULES": args.module}
-    results: dict = {"machine": {"cores": os.cpu_count()}, "scene": args.scene, "rtf": {}}
+    results: dict = {"machine": {"cores": os.cpu_count()}, "scene": args.scene, "rtf": {},
+                     "load_average_start": os.getloadavg()}
     print(f"# bench_render: {args.scene} ({Path(args.module).name}), {os.cpu_count()} cores, work {work}",
           file=sys.stderr)
 
     # ---- RTF per quality
     ours_out, plain_media = work / "ours", work / "plain"
     cli("stills", args.scene, "-q", "low", "--out", ours_out, "--quiet", env=scene_env)  # warm TeX
-    if not args.skip_plain:
+    if args.skip_rtf:
+        qualities = []
+    if not args.skip_plain and qualities:
         subprocess.run([PY, "-m", "manim", "render", "-ql", "--disable_caching", "--media_dir",
                         str(plain_media), args.module, args.scene], cwd=work, env=base_env,
                        capture_output=True, check=True)
@@ -191,7 +201,7 @@ def main() -> None:
               file=sys.stderr)
 
     # ---- the scene set: stills, workers, cached lecture
-    names, is_lecture = scene_set(base_env)
+    names, is_lecture = scene_set(base_env, args.scene_set)
     set_env = base_env if is_lecture else scene_env
     results["scene_set"] = {"lecture": is_lecture, "scenes": names}
     set_out = work / "set"
@@ -209,17 +219,19 @@ def main() -> None:
         results["stills"] = per
         print(f"  stills: {per}", file=sys.stderr)
 
-    workers = {}
-    for jobs in (1, 2):
-        times = []
-        for _ in range(args.repeat):
-            cold(set_out)
-            times.append(cli("render", *names, "-q", args.workers_quality, "-j", jobs, "--out", set_out,
-                             "--quiet", env=set_env))
-        workers[jobs] = min(times)
-    results["workers"] = {"quality": args.workers_quality, "j1": workers[1], "j2": workers[2],
-                          "speedup": workers[1] / workers[2]}
-    print(f"  workers: {results['workers']}", file=sys.stderr)
+    results["workers"] = []
+    for quality in args.workers_quality.split(","):
+        workers = {}
+        for jobs in (1, 2):
+            times = []
+            for _ in range(args.repeat):
+                cold(set_out)
+                times.append(cli("render", *names, "-q", quality, "-j", jobs, "--out", set_out,
+                                 "--quiet", env=set_env))
+            workers[jobs] = min(times)
+        row = {"quality": quality, "j1": workers[1], "j2": workers[2], "speedup": workers[1] / workers[2]}
+        results["workers"].append(row)
+        print(f"  workers: {row}", file=sys.stderr)
 
     cli("lecture", *names, "-q", "low", "--out", set_out, "--quiet", env=set_env)
     cached = [cli("lecture", *names, "-q", "low", "--out", set_out, "--quiet", env=set_env)
@@ -236,6 +248,7 @@ def main() -> None:
     same = frame_hash(args.module, args.scene, "low", True) == frame_hash(args.module, args.scene, "low", False)
     results["speedup_frames_identical"] = same
 
+    results["load_average_end"] = os.getloadavg()
     print(table(results))
     if args.json_file:
         Path(args.json_file).write_text(json.dumps(results, indent=2))
@@ -243,11 +256,13 @@ def main() -> None:
 
 
 def table(results: dict) -> str:
+    load = results["load_average_start"][0], results["load_average_end"][0]
     lines = [f"Scene {results['scene']}, {results['machine']['cores']} cores; RTF = wall / video duration "
-             "(lower is faster)", "",
+             f"(lower is faster); 1-min load average at start/end: {load[0]:.2f}/{load[1]:.2f} "
+             "(above ~0.3 other processes were competing)", "",
              "| quality | video | pipeline RTF | plain Manim RTF | encode floor, Manim settings | "
              "encode floor, pipeline settings |", "|---|---|---|---|---|---|"]
-    for quality, row in results["rtf"].items():
+    for quality, row in results.get("rtf", {}).items():
         w, h, fps = SIZES[quality]
         plain = f"{row['plain_rtf']:.2f}" if "plain_rtf" in row else "-"
         lines.append(f"| {quality} ({h}p{fps}) | {row['duration']:.1f} s, {row['frames']} frames | "
@@ -259,9 +274,9 @@ def table(results: dict) -> str:
         for formats, s in results["stills"].items():
             lines.append(f"- stills ({formats}, {len(results['scene_set']['scenes'])} scenes): {s['stills']} "
                          f"stills in {s['wall']:.1f} s = {s['per_still']:.2f} s per still")
-    wk = results["workers"]
-    lines.append(f"- scene set at {wk['quality']}: -j 1 {wk['j1']:.1f} s, -j 2 {wk['j2']:.1f} s, "
-                 f"speed-up {wk['speedup']:.2f}x")
+    for wk in results["workers"]:
+        lines.append(f"- scene set at {wk['quality']}: -j 1 {wk['j1']:.1f} s, -j 2 {wk['j2']:.1f} s, "
+                     f"speed-up {wk['speedup']:.2f}x")
     c = results["cached_lecture"]
     lines.append(f"- cached `lecture` re-run ({c['scenes']} scenes): {c['wall']:.2f} s, manim imported: "
                  f"{c['imports_manim']}")
