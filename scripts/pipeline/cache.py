@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,19 @@ class Cache:
         except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
             return None
         return CacheObject(key, folder, meta)
+
+    def sweep_stale(self, older_than: float = 6 * 3600) -> None:
+        """Remove work folders a killed run (SIGKILL, power cut) left behind."""
+        folder = self.root / "tmp"
+        if not folder.is_dir():
+            return
+        limit = time.time() - older_than
+        for entry in folder.iterdir():
+            try:
+                if entry.stat().st_mtime < limit:
+                    shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
+            except OSError:
+                pass
 
     def new_workdir(self, label: str) -> Path:
         (self.root / "tmp").mkdir(parents=True, exist_ok=True)

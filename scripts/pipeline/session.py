@@ -57,6 +57,7 @@ class Session:
         self.out = self.settings.out
         _check_writable(self.out)
         self.cache = Cache(cache_root(self.out))
+        self.cache.sweep_stale()
         try:
             self.catalog = catalog_mod.load(self.cache)
         except catalog_mod.CatalogError as exc:
@@ -101,6 +102,7 @@ class Session:
         jobs = plan_jobs(scenes, kind, self.settings.quality, self.settings.theme, products,
                          transparent, self.cache, self.run_input.digest)
         todo = [job for job in jobs if job.missing]
+        self._cached_count = len(jobs) - len(todo)
         for job in jobs:
             if not job.missing:
                 self.outcomes.setdefault(job.scene.name, Outcome(job.scene.name, "cached"))
@@ -128,7 +130,7 @@ class Session:
             env = {"GLMM_EXPLAINER_INPUT": str(input_file),
                    "GLMM_EXPLAINER_THEME": self.settings.theme}
             runner = Runner(self.cache, self.reporter, self.settings.parallel, self.run_input.digest, env)
-            self.reporter.begin(len(todo), 0)
+            self.reporter.begin(len(todo), self._cached_count)
             try:
                 failures = runner.run(todo, expected)
             except KeyboardInterrupt:  # workers are stopped; keep what finished
