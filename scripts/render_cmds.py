@@ -111,12 +111,12 @@ def list_cmd(as_json, out):
     from scripts.presets import preset_names
 
     try:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        cache = Cache(cache_root(Path(out)))
-        scenes = catalog.load(cache)
-    except OSError:
-        cache = Cache(tempfile.mkdtemp(prefix="glmm-explainer-list-"))
-        scenes = catalog.load(cache)
+        try:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            scenes = catalog.load(Cache(cache_root(Path(out))))
+        except OSError:  # no usable --out: describe the scenes without keeping the result
+            with tempfile.TemporaryDirectory(prefix="glmm-explainer-list-") as folder:
+                scenes = catalog.load(Cache(folder))
     except catalog.CatalogError as exc:
         raise UserError(str(exc)) from None
     if as_json:
