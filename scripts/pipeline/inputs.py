@@ -69,8 +69,8 @@ def resolve_input(preset: str | None = None, scenario_file: str | None = None,
         given = [flag for flag, value in (("--formula", formula), ("--family", family),
                                           ("--trials", trials)) if value]
         if given:
-            raise InputError(f"{', '.join(given)} only apply with --data FILE.csv: add --data or "
-                             "drop them (a scenario's model comes from the scenario)")
+            raise InputError(f"{' and '.join(given)} can only be used with --data FILE.csv (a scenario "
+                             "brings its own model): add --data or leave it out")
         return RunInput(scenario)
     if not formula:
         raise InputError("--data needs --formula, e.g. --formula 'y ~ x + (1 | g)'")
