@@ -17,6 +17,7 @@ API (add, don't rename):
   spread_positions, end_labels
   legend_entry, legend
   Readout, side_panel, mini_bars, normal_density_curve
+  scene_fit, slope_term, coef_pairs, focus_group (FitResult readers)
 """
 from __future__ import annotations
 
@@ -244,8 +245,9 @@ class LowerLeftAxes(Axes):
 
 
 def _tick_text(value: float, step: float) -> str:
-    decimals = max(0, -int(math.floor(math.log10(step) + 1e-9))) if step < 1 else 0
-    if step < 1 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-9:
+    """A tick number with as many decimals as the step needs (2.5 -> one, 0.25 -> two)."""
+    decimals = 0
+    while decimals < 6 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-6:
         decimals += 1
     text = f"{value:.{decimals}f}"
     if float(text) == 0:
@@ -596,7 +598,7 @@ def end_labels(axes: PlotAxes, items: Sequence[tuple[str, float, str]], theme: T
 # --------------------------------------------------------------------------------------------
 
 LEGEND_KINDS = ("complete", "no_pool", "partial", "grand_mean", "truth", "line", "points",
-                "hollow", "filled", "residual", "fixed")
+                "hollow", "filled", "residual", "fixed", "square", "triangle", "circle")
 
 
 def legend_entry(kind: str, text: str, theme: Theme, color: str | None = None,
@@ -604,7 +606,8 @@ def legend_entry(kind: str, text: str, theme: Theme, color: str | None = None,
     """One legend row: an icon for `kind` and its label. Kinds: complete (complete-pooling
     line), no_pool (hollow mark), partial (filled mark), grand_mean (dashed line), truth (faint
     outline), line (a solid line in `color`), points (data marks in `color`), hollow / filled
-    (marks in `color`), residual (a residual tick), fixed (the fixed-effect cross)."""
+    (marks in `color`), residual (a residual tick), fixed (the fixed-effect cross), square /
+    triangle / circle (a data mark of that shape in `color`)."""
     w = 0.45
     if kind == "complete":
         icon = Line(LEFT * w / 2, RIGHT * w / 2, color=color or theme.complete, stroke_width=5)
@@ -622,6 +625,8 @@ def legend_entry(kind: str, text: str, theme: Theme, color: str | None = None,
     elif kind == "points":
         icon = VGroup(*[group_mark("circle", ORIGIN + RIGHT * dx + UP * dy, color or theme.muted, 0.045)
                         for dx, dy in ((-0.15, -0.05), (0.0, 0.06), (0.15, -0.02))])
+    elif kind in ("square", "triangle", "circle"):
+        icon = group_mark(kind, ORIGIN, color or theme.foreground, 0.07)
     elif kind == "residual":
         icon = VGroup(Line(DOWN * 0.12, UP * 0.12, color=color or theme.residual, stroke_width=3),
                       Dot(UP * 0.12, radius=0.04, color=color or theme.residual))
@@ -781,7 +786,7 @@ def normal_density_curve(axes: PlotAxes, center: float, sd: float, at_x: float, 
 # --------------------------------------------------------------------------------------------
 
 INTERCEPT_TERM = "(Intercept)"
-POOLING_KINDS = ("complete", "no_pool", "partial")
+POOLING_KINDS = ("complete", "no_pool", "partial", "separate")
 
 
 def scene_fit(lecture):
@@ -806,7 +811,8 @@ def coef_pairs(fit, kind: str) -> list[tuple[float, float]]:
     complete (the one pooled line for every group), no_pool (the group's own estimate: the
     common-slope fit for a random-intercept model, the separate per-group fit when slopes vary,
     falling back to the common-slope fit for a group whose own fit is not estimable) or partial
-    (fixed effects + conditional modes, lme4's coef())."""
+    (fixed effects + conditional modes, lme4's coef()) or separate (always the group's own
+    separate fit, falling back to the common-slope fit where it is not estimable)."""
     term = slope_term(fit)
     labels = fit.group_labels
     if kind == "complete":
@@ -817,10 +823,10 @@ def coef_pairs(fit, kind: str) -> list[tuple[float, float]]:
         coefs = fit.group_coefficients()
         return [(coefs[label].get(INTERCEPT_TERM, fit.fixef.get(INTERCEPT_TERM, 0.0)),
                  coefs[label].get(term, fit.fixef.get(term, 0.0)) if term else 0.0) for label in labels]
-    if kind == "no_pool":
+    if kind in ("no_pool", "separate"):
         common = fit.no_pooling.get("common_slope", {})
         separate = fit.no_pooling.get("separate", {})
-        use_separate = len(fit.re_terms) > 1 or INTERCEPT_TERM not in fit.re_terms
+        use_separate = kind == "separate" or len(fit.re_terms) > 1 or INTERCEPT_TERM not in fit.re_terms
         out = []
         for label in labels:
             own = separate.get(label) if use_separate else None
@@ -828,3 +834,8 @@ def coef_pairs(fit, kind: str) -> list[tuple[float, float]]:
             out.append((source.get(INTERCEPT_TERM, 0.0), source.get(term, 0.0) if term else 0.0))
         return out
     raise ValueError(f"pooling kind '{kind}' is unknown: use one of {', '.join(POOLING_KINDS)}")
+
+
+def focus_group(fit) -> str:
+    """The group a narration follows: the smallest (first in label order on ties)."""
+    return min(fit.group_labels, key=lambda label: (fit.group_sizes[label], label))

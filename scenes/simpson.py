@@ -1,0 +1,151 @@
+"""Scene 2: Simpson's reversal. One pooled line over uncoloured points points one way; colour the
+groups and their own lines point the other way; a slope panel compares the pooled slope, each
+group's slope and the mixed model's gamma10-hat, with their signs.
+
+Every slope comes from FitResult: complete_pooling (pooled), no_pooling.separate (each group's own
+fit), fixef (gamma10-hat) and simpson.reversed (whether the signs differ). Best with the `simpson`
+preset; with no reversal in the data the scene says so instead of warning.
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter,
+                   Indicate, LaggedStart, Text, Transform, VGroup)
+
+from scenes.base import LectureScene
+from scenes.common import (PANEL_REGION, Readout, Region, coef_pairs, data_cloud, filled_mark,
+                           fitted_line, grand_mean_line, group_lines, group_mark, make_axes,
+                           padded_range, scene_fit, side_panel, slope_term, title_text, wrapped_text,
+                           x_axis_limits)
+from scenes.context import lecture_input
+from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
+
+SIZE = 22          # readouts in the panel
+WARNING = ("Simpson risk: the pooled line points the other way than the within-group effects. "
+           "Do not ignore the group structure!")
+NO_REVERSAL = ("No reversal in these data: the pooled and the within-group slopes share a sign. "
+               "When groups sit at different x, they need not.")
+
+
+def strip_offsets(points_x: list[float], min_dx: float, offsets=(0.0, 0.27, -0.27)) -> list[float]:
+    """Vertical offsets for marks on one row so that neighbours closer than min_dx (scene units)
+    go to different sub-rows (a small beeswarm); beyond len(offsets) sub-rows they may touch."""
+    order = np.argsort(points_x, kind="stable")
+    last = [-np.inf] * len(offsets)
+    out = [0.0] * len(points_x)
+    for i in order:
+        k = next((k for k, x in enumerate(last) if points_x[i] - x >= min_dx),
+                 int(np.argmin(last)))
+        last[k] = points_x[i]
+        out[i] = offsets[k]
+    return out
+
+
+class SimpsonReversal(LectureScene):
+    """Pooled slope vs within-group slopes vs the mixed model's gamma10."""
+
+    description = "Simpson's reversal: the pooled trend against the within-group trends and gamma10."
+    families = ("gaussian",)
+    slides = (
+        ("pooled", "Ignore the groups and fit one line through all the points: complete pooling. "
+                   "Read off the sign of its slope."),
+        ("groups", "Now colour the points by group and fit a line within each group. Compare the "
+                   "direction of these lines with the pooled one."),
+        ("slopes", "The slope panel puts the numbers side by side: the pooled slope, each group's "
+                   "own slope, and their signs. If the signs differ, that is Simpson's paradox."),
+        ("mixed", "The mixed model gives each group its own intercept, so the differences between "
+                  "groups no longer masquerade as a slope: gamma10-hat is the within-group effect."),
+    )
+    title = "Pooled trend vs within groups"
+
+    def construct(self):
+        theme = self.theme
+        lecture = lecture_input()
+        s = lecture.scenario
+        fit = scene_fit(lecture)
+        x, y, g, labels = lecture.arrays()
+        term = slope_term(fit)
+        rec = self.record_number
+        pooled_a, pooled_b = coef_pairs(fit, "complete")[0]
+        gamma10 = fit.fixef[term]
+        separate = fit.no_pooling.get("separate", {})
+        own = [separate.get(label) for label in labels]
+        own_slopes = [o[term] if o else None for o in own]
+        reversed_ = bool(fit.simpson.get("reversed", False))
+
+        # Section: plot and the pooled line over uncoloured points
+        axes = make_axes(x_axis_limits(x, s if lecture.has_truth else None), padded_range(y), s.x_label, s.y_label, theme)
+        title = title_text(self.title, theme)
+        cloud = data_cloud(axes, x, y, g, theme, uncoloured=True)
+        pooled_line = fitted_line(axes, pooled_a, pooled_b, theme.complete, stroke_width=5)
+
+        pooled_row = Readout(r"\hat\beta_1 =", pooled_b, theme, prefix="pooled", color=theme.complete,
+                             size=SIZE, key="pooled_slope", recorder=rec)
+        shown = [v for v in own_slopes if v is not None]
+        lo, hi = (min(shown), max(shown)) if shown else (None, None)
+        if shown:
+            rec("group_slope_min", lo)
+            rec("group_slope_max", hi)
+        group_row = VGroup(
+            Readout(r"\hat\beta_{1j}:", lo, theme, size=SIZE, prefix="groups"),
+            Text(f"to {fmt(hi)}", font=FONT, font_size=SIZE, color=theme.foreground))
+        group_row[1].next_to(group_row[0], RIGHT, buff=0.15).align_to(group_row[0].number, DOWN)
+        mixed_row = Readout(r"\hat\gamma_{10} =", gamma10, theme, prefix="mixed", color=theme.grand_mean,
+                            size=SIZE, key="gamma10_hat", recorder=rec)
+        note = wrapped_text(("⚠ " + WARNING) if reversed_ else NO_REVERSAL, PANEL_REGION.width, theme,
+                            size=SMALL_SIZE, color=theme.warning if reversed_ else theme.foreground)
+        readouts = side_panel(pooled_row, group_row, mixed_row, buff=0.25)
+        note.move_to([PANEL_REGION.left + note.width / 2, PANEL_REGION.bottom + note.height / 2, 0])
+
+        self.add(title)
+        self.play(Create(axes), FadeIn(cloud), run_time=1.2)
+        self.play(Create(pooled_line), FadeIn(pooled_row), run_time=1.2)
+        self.slide_point("pooled")
+
+        # Section: colour the groups; their own lines appear
+        spans = [(float(x[g == j].min()), float(x[g == j].max())) for j in range(len(labels))]
+        own_coefs = [(o["(Intercept)"], o[term]) if o else (pooled_a, pooled_b) for o in own]
+        lines = group_lines(axes, own_coefs, theme, x_spans=spans, stroke_width=3.5)
+        for line, o in zip(lines, own):
+            if o is None:
+                line.set_stroke(opacity=0)
+        self.play(Transform(cloud, cloud.coloured()), pooled_line.animate.set_stroke(opacity=0.45),
+                  run_time=1.0)
+        self.play(LaggedStart(*[Create(line) for line in lines], lag_ratio=0.1), FadeIn(group_row),
+                  run_time=1.5)
+        self.slide_point("groups")
+
+        # Section: the slope panel (pooled, each group, mixed) with signs
+        chart_region = Region(PANEL_REGION.left, PANEL_REGION.right, note.get_top()[1] + 0.35,
+                              readouts.get_bottom()[1] - 0.35)
+        values = [pooled_b, gamma10] + shown
+        rows = {2.0: "pooled", 1.0: "groups", 0.0: "mixed"}
+        colors = {2.0: theme.complete, 1.0: theme.foreground, 0.0: theme.grand_mean}
+        chart = make_axes(padded_range(values, 0.1, include=(0.0,)), (-0.6, 2.6), "slope", "",
+                          theme, region=chart_region, n_x=4, y_tick_labels=rows, y_tick_colors=colors)
+        zero = DashedLine(chart.c2p(0, -0.6), chart.c2p(0, 2.6), color=theme.muted, stroke_width=2,
+                          dash_length=0.06)
+        signs = VGroup(Text("< 0", font=FONT, font_size=LABEL_SIZE, color=theme.muted),
+                       Text("> 0", font=FONT, font_size=LABEL_SIZE, color=theme.muted))
+        signs[0].next_to(chart.c2p(0, 2.6), LEFT, buff=0.12).shift(UP * 0.12)
+        signs[1].next_to(chart.c2p(0, 2.6), RIGHT, buff=0.12).shift(UP * 0.12)
+        pooled_mark = filled_mark(chart.c2p(pooled_b, 2.0), theme.complete, radius=0.09)
+        mixed_mark = filled_mark(chart.c2p(gamma10, 0.0), theme.grand_mean, radius=0.09)
+        scene_x = [float(chart.c2p(v, 1.0)[0]) if v is not None else 0.0 for v in own_slopes]
+        offsets = strip_offsets(scene_x, 0.17)
+        group_marks = VGroup(*[
+            group_mark(theme.group_shape(j), chart.c2p(v, 1.0 + dy), theme.group_color(j), 0.075)
+            for j, (v, dy) in enumerate(zip(own_slopes, offsets)) if v is not None])
+        self.play(FadeIn(chart), Create(zero), FadeIn(signs), run_time=0.8)
+        self.play(GrowFromCenter(pooled_mark), Indicate(pooled_line, color=theme.complete,
+                                                          scale_factor=1.03), run_time=0.8)
+        self.play(LaggedStart(*[GrowFromCenter(m) for m in group_marks], lag_ratio=0.08),
+                  FadeIn(note), run_time=1.2)
+        self.slide_point("slopes")
+
+        # Section: the mixed model separates within from between
+        partial = group_lines(axes, coef_pairs(fit, "partial"), theme, x_spans=spans, stroke_width=3.5)
+        gm = grand_mean_line(axes, fit.fixef["(Intercept)"], gamma10, theme)
+        self.play(*[Transform(a, b) for a, b in zip(lines, partial)], Create(gm), run_time=1.5)
+        self.play(GrowFromCenter(mixed_mark), FadeIn(mixed_row), run_time=0.8)
+        self.slide_point("mixed")
