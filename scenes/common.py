@@ -156,15 +156,20 @@ def math_tex(tex: str, theme: Theme, size: int = BODY_SIZE + 6, color: str | Non
 
 
 def term_tex(parts: Sequence[tuple[str, str | None]], theme: Theme, size: int = BODY_SIZE + 6,
-             dim: bool = False) -> MathTex:
+             dim: bool = False, break_at: int | None = None, indent_part: int = 2) -> MathTex:
     """A formula assembled from (tex, colour) parts; part i is `formula[i]`, coloured like the
     object it describes (None = foreground). With dim=True every coloured part starts muted, so
     `light_up(formula[i], colour)` can switch it on when its object appears. The colours are
-    kept in `formula.part_colors`."""
+    kept in `formula.part_colors`. `break_at=k` moves parts k.. to a second line, aligned under
+    part `indent_part` (the first term after "y =" for parts ["y", "=", ...])."""
     formula = MathTex(*[tex for tex, _ in parts], font_size=size, color=theme.foreground)
     formula.part_colors = [color or theme.foreground for _, color in parts]
     for part, color in zip(formula, formula.part_colors):
         part.set_color(theme.muted if dim else color)
+    if break_at is not None and 0 < break_at < len(parts):
+        second = VGroup(*formula[break_at:])
+        second.next_to(VGroup(*formula[:break_at]), DOWN, buff=0.18)
+        second.align_to(formula[min(indent_part, break_at - 1)], LEFT)
     return formula
 
 
@@ -255,6 +260,19 @@ def _tick_text(value: float, step: float) -> str:
     return text.replace("-", "\u2212")
 
 
+def _fitting_ticks(lim, n: int, length: float, label, needed):
+    """Round ticks for `lim` with about n intervals, fewer if their numbers (made by `label`)
+    would need more than `length` (as measured by `needed`). Returns ((start, stop, step),
+    values, number mobjects)."""
+    for m in range(n, 1, -1):
+        start, stop, step = nice_ticks(*lim, n=m)
+        values = list(np.arange(start, stop + step / 2, step))
+        numbers = [label(_tick_text(v, step)) for v in values]
+        if needed(numbers) <= length or m == 2:
+            return (start, stop, step), values, numbers
+    raise AssertionError("unreachable")
+
+
 class PlotAxes(VGroup):
     """Themed axes with tick numbers and axis labels, fitted inside a region.
 
@@ -270,43 +288,43 @@ class PlotAxes(VGroup):
                  x_ticks: bool = True, label_size: int = LABEL_SIZE, number_size: int = LABEL_SIZE):
         super().__init__()
         self.theme = theme
-        x0, x1, xs = nice_ticks(*x_lim, n=n_x)
-        if y_tick_labels is None:
-            y0, y1, ys = nice_ticks(*y_lim, n=n_y)
-        else:
-            y0, y1 = y_lim
-            ys = 1.0
-        self.x_lim, self.y_lim, self.x_step, self.y_step = (x0, x1), (y0, y1), xs, ys
 
         def label(text, size=number_size, color=None):
             if not text.strip():
                 return VectorizedPoint()
             return Text(text, font=FONT, font_size=size, color=color or theme.muted)
 
-        x_values = list(np.arange(x0, x1 + xs / 2, xs)) if x_ticks else []
-        x_numbers = [label(_tick_text(v, xs)) for v in x_values]
-        if y_tick_labels is None:
-            y_values = list(np.arange(y0, y1 + ys / 2, ys))
-            y_numbers = [label(_tick_text(v, ys)) for v in y_values]
-        else:
+        gap = 0.12
+        rows = y_tick_labels is not None
+        self.x_label = label(x_label, size=label_size, color=theme.foreground)
+        self.y_label = label(y_label, size=label_size, color=theme.foreground)
+        if not rows:
+            self.y_label.rotate(PI / 2)    # row charts keep the axis title horizontal, above the rows
+        number_height = label("0").height
+        top_pad = (self.y_label.height + gap) if rows else 0.15
+        bottom_pad = (number_height + gap if x_ticks else 0.0) + self.x_label.height + gap
+        y_length = region.height - bottom_pad - top_pad
+
+        # y ticks: as many as fit the height (numbers never touch)
+        if rows:
+            y0, y1 = y_lim
+            ys = 1.0
             y_values = list(y_tick_labels)
             y_numbers = [label(str(y_tick_labels[v]),
                                color=(y_tick_colors or {}).get(v, theme.foreground)) for v in y_values]
-        self.x_label = label(x_label, size=label_size, color=theme.foreground)
-        self.y_label = label(y_label, size=label_size, color=theme.foreground)
-        self.y_label.rotate(PI / 2)
-        if y_tick_labels is not None:
-            # Row labels read horizontally; the axis title sits above them.
-            self.y_label.rotate(-PI / 2)
-        gap = 0.12
+        else:
+            (y0, y1, ys), y_values, y_numbers = _fitting_ticks(
+                y_lim, n_y, y_length, label, lambda ms: sum(m.height for m in ms) + 0.25 * len(ms))
         y_number_width = max((m.width for m in y_numbers), default=0.0)
-        x_number_height = max((m.height for m in x_numbers), default=0.0)
-        rows = y_tick_labels is not None
         left_pad = y_number_width + gap + (0 if rows else self.y_label.width + gap)
-        top_pad = (self.y_label.height + gap) if rows else 0.15
-        bottom_pad = (x_number_height + gap if x_numbers else 0.0) + self.x_label.height + gap
         x_length = region.width - left_pad - right_gutter - 0.15
-        y_length = region.height - bottom_pad - top_pad
+
+        # x ticks: as many as fit the width
+        (x0, x1, xs), x_values, x_numbers = _fitting_ticks(
+            x_lim, n_x, x_length, label, lambda ms: sum(m.width for m in ms) + 0.5 * len(ms))
+        if not x_ticks:
+            x_values, x_numbers = [], []
+        self.x_lim, self.y_lim, self.x_step, self.y_step = (x0, x1), (y0, y1), xs, ys
         axis_config = {"color": theme.muted, "stroke_width": 2, "include_tip": False,
                        "tick_size": 0.05, "include_ticks": True}
         self.axes = LowerLeftAxes(x_range=[x0, x1, xs], y_range=[y0, y1, ys], x_length=x_length,

@@ -70,7 +70,8 @@ class DataGeneration(LectureScene):
         if slopes_vary:
             parts += [(r"+", None), (r"u_{1j}\,x_{ij}", theme.between)]
         parts += [(r"+", None), (r"\varepsilon_{ij}", theme.residual)]
-        formula = term_tex(parts, theme, size=BODY_SIZE + 8, dim=True)
+        # Random slopes make the model long: the random part goes on a second line.
+        formula = term_tex(parts, theme, size=BODY_SIZE + 8, dim=True, break_at=5 if slopes_vary else None)
         term = {tex: formula[k] for k, (tex, _) in enumerate(parts)}
         fixed_terms = VGroup(term[r"\gamma_{00}"], term[r"\gamma_{10}\,x_{ij}"])
         u_terms = VGroup(term[r"u_{0j}"], *([term[r"u_{1j}\,x_{ij}"]] if slopes_vary else []))

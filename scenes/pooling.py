@@ -114,11 +114,23 @@ class PoolingComparison(LectureScene):
                                "onto the fixed line." if no_spread else
                                "Pulled toward the fixed line, small groups most.",
                                PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
-        notes = (note_cp, note_np, note_pp)
-        slot = Rectangle(width=0.1, height=max(n.height for n in notes)).set_opacity(0)
-        side_panel(formula_cp, cp_values, slot, focus_head, buff=0.3)
-        for note in notes:
-            note.move_to(slot.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
+        if slopes_vary:
+            tex_np = r"y_{ij} = \beta_{0j} + \beta_{1j} x_{ij} + \varepsilon_{ij}"
+        else:
+            tex_np = r"y_{ij} = \beta_{0j} + \beta_1 x_{ij} + \varepsilon_{ij}"
+        formula_np = math_tex(tex_np, theme, color=theme.no_pool)
+        parts = [(r"y_{ij} =", None), (r"\gamma_{00} + \gamma_{10} x_{ij}", theme.grand_mean),
+                 (r"+ u_{0j}" + (r" + u_{1j} x_{ij}" if slopes_vary else ""), theme.between),
+                 (r"+ \varepsilon_{ij}", theme.residual)]
+        formula_pp = term_tex(parts, theme, break_at=2 if slopes_vary else None, indent_part=1)
+        formula_pp.scale_to_fit_width(min(formula_pp.width, PANEL_REGION.width))
+        # Each method's formula and note replace the previous one in a slot tall enough for all.
+        formulas, notes = (formula_cp, formula_np, formula_pp), (note_cp, note_np, note_pp)
+        formula_slot = Rectangle(width=0.1, height=max(f.height for f in formulas)).set_opacity(0)
+        note_slot = Rectangle(width=0.1, height=max(n.height for n in notes)).set_opacity(0)
+        side_panel(formula_slot, cp_values, note_slot, focus_head, buff=0.3)
+        for mobject, slot in [(f, formula_slot) for f in formulas] + [(n, note_slot) for n in notes]:
+            mobject.move_to(slot.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
         key.move_to([PANEL_REGION.left + key.width / 2, PANEL_REGION.bottom + key.height / 2, 0])
 
         self.add(title)
@@ -128,22 +140,16 @@ class PoolingComparison(LectureScene):
         self.slide_point("complete")
 
         # Section: no pooling, grown out of the pooled line
-        spans = [(float(x[g == j].min()), float(x[g == j].max())) for j in range(len(labels))]
         lines = VGroup(*[pooled.copy().set_color(theme.group_color(j)).set_stroke(width=3)
                          for j in range(len(labels))])
         own_lines = group_lines(axes, nopool, theme, stroke_width=3)
-        x0 = axes.x_lim[0]
-        marks = VGroup(*[hollow_mark(axes.c2p(x0, float(np.clip(a, *axes.y_lim))), theme.group_color(j),
-                                     radius=0.08) for j, (a, _) in enumerate(nopool)])
+        # Each line's intercept (x = 0; the left edge if 0 is off the plot) as an estimate mark.
+        x0 = 0.0 if axes.x_lim[0] <= 0.0 <= axes.x_lim[1] else axes.x_lim[0]
+        marks = VGroup(*[hollow_mark(axes.c2p(x0, float(np.clip(a + b * x0, *axes.y_lim))),
+                                     theme.group_color(j), radius=0.08) for j, (a, b) in enumerate(nopool)])
         labels_np = end_labels(axes, [(f"{label} n={n}", a + b * axes.x_lim[1], theme.group_color(j))
                                       for j, (label, n, (a, b)) in enumerate(zip(labels, sizes, nopool))],
                                theme)
-        if slopes_vary:
-            tex_np = r"y_{ij} = \beta_{0j} + \beta_{1j} x_{ij} + \varepsilon_{ij}"
-        else:
-            tex_np = r"y_{ij} = \beta_{0j} + \beta_1 x_{ij} + \varepsilon_{ij}"
-        formula_np = math_tex(tex_np, theme, color=theme.no_pool).move_to(formula_cp)
-        formula_np.align_to(formula_cp, LEFT)
         focus_np = Readout(r"\hat\beta_{0j} =", nopool[k][0], theme, color=theme.group_color(k), size=SIZE,
                            key="focus_no_pool", recorder=rec, prefix="no pooling")
         focus_np.next_to(focus_head, DOWN, buff=0.15).align_to(focus_head, LEFT)
@@ -159,17 +165,11 @@ class PoolingComparison(LectureScene):
         gm = grand_mean_line(axes, fit.fixef[INTERCEPT_TERM], fit.fixef.get(slope_term(fit), 0.0), theme)
         mixed_lines = group_lines(axes, partial, theme, stroke_width=3)
         ghosts = marks.copy().set_stroke(opacity=0.45)
-        filled = VGroup(*[filled_mark(axes.c2p(x0, float(np.clip(a, *axes.y_lim))), theme.group_color(j),
-                                      radius=0.08) for j, (a, _) in enumerate(partial)])
+        filled = VGroup(*[filled_mark(axes.c2p(x0, float(np.clip(a + b * x0, *axes.y_lim))),
+                                      theme.group_color(j), radius=0.08) for j, (a, b) in enumerate(partial)])
         labels_pp = end_labels(axes, [(f"{label} n={n}", a + b * axes.x_lim[1], theme.group_color(j))
                                       for j, (label, n, (a, b)) in enumerate(zip(labels, sizes, partial))],
                                theme)
-        parts = [(r"y_{ij} =", None), (r"\gamma_{00} + \gamma_{10} x_{ij}", theme.grand_mean),
-                 (r"+ u_{0j}" + (r" + u_{1j} x_{ij}" if slopes_vary else ""), theme.between),
-                 (r"+ \varepsilon_{ij}", theme.residual)]
-        formula_pp = term_tex(parts, theme)
-        formula_pp.scale_to_fit_width(min(formula_pp.width, PANEL_REGION.width))
-        formula_pp.move_to(formula_cp).align_to(formula_cp, LEFT)
         focus_pp = Readout(r"\hat\gamma_{00} + \hat u_{0j} =", partial[k][0], theme, color=theme.group_color(k),
                            size=SIZE, key="focus_partial", recorder=rec, prefix="partial")
         focus_pp.next_to(focus_np, DOWN, buff=0.15).align_to(focus_np, LEFT)

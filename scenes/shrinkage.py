@@ -165,8 +165,8 @@ class ShrinkageDiagram(LectureScene):
         hollow, filled, arrows, gm = row_marks(theme, rows, nopool, partial, gamma00)
         title = title_text(self.title, theme)
         read_me = wrapped_text(READ_ME, PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
-        key = legend([("no_pool", "no pooling (own data)"), ("partial", "partial pooling (mixed)"),
-                      ("grand_mean", "grand mean")], theme)
+        key = legend([("no_pool", "no pooling (own data)"), ("grand_mean", "grand mean"),
+                      ("partial", "partial pooling (mixed)")], theme)
         gm_value = Readout(r"\hat\gamma_{00} =", gamma00, theme, color=theme.grand_mean, size=SIZE)
         focus = focus_group(fit)
         general, substituted, numbers = lambda_formula(fit, focus, theme)
@@ -178,7 +178,7 @@ class ShrinkageDiagram(LectureScene):
 
         self.add(title)
         self.play(Create(rows.axes), FadeIn(rows.n_labels), FadeIn(read_me), run_time=1.0)
-        self.play(Create(gm), FadeIn(gm_value), FadeIn(key[2]), run_time=0.8)
+        self.play(Create(gm), FadeIn(gm_value), FadeIn(key[1]), run_time=0.8)
         self.play(LaggedStart(*[FadeIn(m, scale=0.5) for m in hollow], lag_ratio=0.06), FadeIn(key[0]),
                   run_time=1.0)
         self.slide_point("no_pooling")
@@ -187,7 +187,7 @@ class ShrinkageDiagram(LectureScene):
         moving = hollow.copy().set_fill(theme.partial, opacity=1).set_stroke(theme.partial)
         self.add(moving)
         self.play(*[GrowArrow(a) for a in arrows],
-                  *[m.animate.move_to(f) for m, f in zip(moving, filled)], FadeIn(key[1]), run_time=1.6)
+                  *[m.animate.move_to(f) for m, f in zip(moving, filled)], FadeIn(key[2]), run_time=1.6)
         self.add(filled)
         self.remove(moving)
         self.slide_point("shrinkage")
@@ -332,8 +332,8 @@ class ShrinkageMap(LectureScene):
         arrows = VGroup(*[shrink_arrow(axes.c2p(*p), axes.c2p(*q), theme.foreground, stroke_width=2.5)
                           for p, q in zip(own, mixed)])
         cross = fixed_effect_mark(axes.c2p(g00, g10), theme)
-        key = legend([("no_pool", "own fit per group"), ("partial", "mixed model"),
-                      ("fixed", "fixed effect")], theme)
+        key = legend([("no_pool", "own fit per group"), ("fixed", "fixed effect"),
+                      ("partial", "mixed model")], theme)
         fixed_values = VGroup(
             Readout(r"\hat\gamma_{00} =", g00, theme, color=theme.grand_mean, size=SIZE),
             Readout(r"\hat\gamma_{10} =", g10, theme, color=theme.grand_mean, size=SIZE),
@@ -358,7 +358,7 @@ class ShrinkageMap(LectureScene):
         side_panel(key, fixed_values, spread, note, buff=0.4)
 
         self.add(title)
-        self.play(Create(axes), FadeIn(key[0]), FadeIn(key[2]), run_time=1.0)
+        self.play(Create(axes), FadeIn(key[0]), FadeIn(key[1]), run_time=1.0)
         self.play(LaggedStart(*[FadeIn(m, scale=0.5) for m in hollow], lag_ratio=0.05),
                   Create(cross), FadeIn(fixed_values), run_time=1.2)
         self.slide_point("own_fits")
@@ -367,7 +367,7 @@ class ShrinkageMap(LectureScene):
         moving = hollow.copy().set_fill(theme.partial, opacity=1).set_stroke(theme.partial)
         self.add(moving)
         self.play(*[GrowArrow(a) for a in arrows], *[m.animate.move_to(f) for m, f in zip(moving, filled)],
-                  FadeIn(key[1]), run_time=1.6)
+                  FadeIn(key[2]), run_time=1.6)
         self.add(filled)
         self.remove(moving)
         self.play(FadeIn(spread), FadeIn(note), run_time=0.6)
