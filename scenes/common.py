@@ -158,14 +158,15 @@ def math_tex(tex: str, theme: Theme, size: int = BODY_SIZE + 6, color: str | Non
 def term_tex(parts: Sequence[tuple[str, str | None]], theme: Theme, size: int = BODY_SIZE + 6,
              dim: bool = False, break_at: int | None = None, indent_part: int = 2) -> MathTex:
     """A formula assembled from (tex, colour) parts; part i is `formula[i]`, coloured like the
-    object it describes (None = foreground). With dim=True every coloured part starts muted, so
+    object it describes (None = foreground). With dim=True every coloured part starts muted (the
+    uncoloured ones, such as "y =" and "+", stay in the foreground), so
     `light_up(formula[i], colour)` can switch it on when its object appears. The colours are
     kept in `formula.part_colors`. `break_at=k` moves parts k.. to a second line, aligned under
     part `indent_part` (the first term after "y =" for parts ["y", "=", ...])."""
     formula = MathTex(*[tex for tex, _ in parts], font_size=size, color=theme.foreground)
     formula.part_colors = [color or theme.foreground for _, color in parts]
-    for part, color in zip(formula, formula.part_colors):
-        part.set_color(theme.muted if dim else color)
+    for part, (_, given), color in zip(formula, parts, formula.part_colors):
+        part.set_color(theme.muted if dim and given is not None else color)
     if break_at is not None and 0 < break_at < len(parts):
         second = VGroup(*formula[break_at:])
         second.next_to(VGroup(*formula[:break_at]), DOWN, buff=0.18)
@@ -737,8 +738,12 @@ class Readout(VGroup):
 
 
 def side_panel(*items, region: Region = PANEL_REGION, buff: float = 0.35) -> VGroup:
-    """The side panel: items stacked top-down, left-aligned, scaled down if needed to fit the
-    panel region, anchored at its top left."""
+    """The side panel: items stacked top-down, left-aligned, anchored at the region's top left.
+    An item wider than the panel is scaled to its width on its own (the others keep their size);
+    only if the stack is still too tall is it scaled down as a whole."""
+    for item in items:
+        if item.width > region.width:
+            item.scale_to_fit_width(region.width)
     panel = VGroup(*items).arrange(DOWN, aligned_edge=LEFT, buff=buff)
     return fit_in_region(panel, region, "left", "top")
 

@@ -103,7 +103,8 @@ class DataGeneration(LectureScene):
                             "τ₀ and σ are hidden.", PANEL_REGION.width, theme, size=SMALL_SIZE)
         header = wrapped_text("Simulation settings (truth)", PANEL_REGION.width, theme,
                               size=LABEL_SIZE, color=theme.muted)
-        panel = side_panel(formula, header, fixed_values, tau_row, sigma_row, key, seen, buff=0.3)
+        panel = side_panel(formula, header, fixed_values, tau_row, sigma_row, key, seen,
+                           buff=0.22 if slopes_vary else 0.3)
         seen.next_to(key[0], DOWN, buff=0.6).align_to(key, LEFT)
 
         self.add(title)

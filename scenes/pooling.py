@@ -100,8 +100,8 @@ class PoolingComparison(LectureScene):
         ).arrange(RIGHT, buff=0.45)
         focus = focus_group(fit)
         k = labels.index(focus)
-        focus_head = Text(f"{focus}, the smallest {s.group_label} (n = {sizes[k]}): intercept",
-                          font=FONT, font_size=LABEL_SIZE, color=theme.group_color(k))
+        focus_head = wrapped_text(f"{focus}, the smallest {s.group_label} (n = {sizes[k]}): intercept",
+                                  PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.group_color(k))
         key = legend([("complete", "complete pooling"), ("hollow", "no pooling: own intercept", theme.foreground),
                       ("filled", "partial pooling", theme.foreground),
                       ("grand_mean", "fixed effect  γ̂₀₀ + γ̂₁₀x")], theme)

@@ -23,8 +23,8 @@ from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 SIZE = 22          # readouts in the panel
 WARNING = ("Simpson risk: the pooled line points the other way than the within-group effects. "
            "Do not ignore the group structure!")
-NO_REVERSAL = ("No reversal in these data: the pooled and the within-group slopes share a sign. "
-               "When groups sit at different x, they need not.")
+NO_REVERSAL = ("No reversal in these data: the pooled trend and the within-group trend point the "
+               "same way. When groups sit at different x, they need not.")
 
 
 def strip_offsets(points_x: list[float], min_dx: float, offsets=(0.0, 0.27, -0.27)) -> list[float]:
