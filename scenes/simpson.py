@@ -21,8 +21,8 @@ from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 
 SIZE = 22          # readouts in the panel
-WARNING = ("Simpson risk: the pooled line points the other way than the within-group effects. "
-           "Do not ignore the group structure!")
+WARNING = ("Simpson risk: the complete-pooling line shows a different direction than the "
+           "within-group effects. Do not ignore the group structure!")
 NO_REVERSAL = ("No reversal in these data: the pooled trend and the within-group trend point the "
                "same way. When groups sit at different x, they need not.")
 
