@@ -1,0 +1,58 @@
+"""Binomial family, logit link: 0/1 outcomes, or a proportion of successes with prior weights =
+trials (lme4's cbind(successes, failures) form)."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit, gammaln, logit, xlogy
+
+from estimator.errors import InputError
+from estimator.families.base import Family, clip_eta
+
+
+class Binomial(Family):
+    name = "binomial"
+    link_name = "logit"
+    icc_definition = "tau0^2 / (tau0^2 + pi^2/3) (latent logistic scale)"
+
+    def link(self, mu):
+        return logit(mu)
+
+    def linkinv(self, eta):
+        return expit(clip_eta(np.asarray(eta, float)))
+
+    def mu_eta(self, eta):
+        p = self.linkinv(eta)
+        return np.maximum(p * (1 - p), np.finfo(float).eps)
+
+    def variance(self, mu):
+        return mu * (1 - mu)
+
+    def dev_resids(self, y, mu, w):
+        return 2 * w * (xlogy(y, y / mu) + xlogy(1 - y, (1 - y) / (1 - mu)))
+
+    def loglik(self, y, mu, w, dispersion=None):
+        """Including the binomial coefficients, as lme4 reports it."""
+        k = np.round(y * w)
+        choose = gammaln(w + 1) - gammaln(k + 1) - gammaln(w - k + 1)
+        return float(np.sum(choose + xlogy(k, mu) + xlogy(w - k, 1 - mu)))
+
+    def validate(self, y, trials=None):
+        super().validate(y)
+        if trials is None:
+            if not np.all((y == 0) | (y == 1)):
+                bad = y[(y != 0) & (y != 1)][0]
+                raise InputError(f"the binomial family needs 0/1 responses, but the response has {bad:g}: "
+                                 "recode it to 0/1, or give the trials column with --trials")
+            return
+        if np.any(trials < 1) or np.any(trials != np.round(trials)):
+            raise InputError("the trials column needs whole numbers >= 1: fix the trials column")
+        if np.any(y < 0) or np.any(y != np.round(y)) or np.any(y > trials):
+            bad = y[(y < 0) | (y != np.round(y)) | (y > trials)][0]
+            raise InputError(f"binomial successes must be whole numbers from 0 to the trials, but the "
+                             f"response has {bad:g}: fix the response or the trials column")
+
+    def latent_residual_variance(self, sigma=None, intercept=0.0, shape=None):
+        return float(np.pi ** 2 / 3)
+
+    def start_mu(self, y, w):
+        return (np.asarray(w, float) * y + 0.5) / (np.asarray(w, float) + 1)
