@@ -32,7 +32,7 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
         from estimator.lmm import fit_lmm
 
         solution = fit_lmm(y, design.X, design.Z, design.group, design.n_groups,
-                           reml=method.lower() == "reml")
+                           reml=method.lower() == "reml", diagonal=spec.uncorrelated)
         method_label = method.upper()
     else:
         from estimator.glmm import fit_glmm

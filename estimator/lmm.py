@@ -200,8 +200,10 @@ def fit_lmm(y, X, Z, group, n_groups, reml=True, diagonal=False) -> LmmSolution:
     theta = layout.entries(lam)
     stats = GroupStats(y, X, Z, group, n_groups)
     pieces = profiled_pieces(stats, lam, reml)
+    # Judge convergence where the optimiser worked: on the standardised scale theta is O(1).
     gradient = _projected_gradient(
-        lambda t: profiled_pieces(stats, layout.matrix(t), reml)["objective"], theta, layout.bounds)
+        lambda t: profiled_pieces(scaled_stats, layout.matrix(t), reml)["objective"],
+        np.asarray(best.x), layout.bounds)
     converged = bool(np.isfinite(best.fun) and np.max(np.abs(gradient), initial=0.0) < GRADIENT_TOL)
     sigma2 = pieces["r2"] / pieces["dof"]
     L, beta = pieces["L"], pieces["beta"]
