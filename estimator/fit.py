@@ -38,7 +38,7 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
         from estimator.glmm import fit_glmm
 
         solution = fit_glmm(y, design.X, design.Z, design.group, design.n_groups, fam,
-                            weights=weights, nagq=nagq)
+                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated)
         method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
     pooling = pool(_with_response(design, y), fam)
     seconds = time.perf_counter() - start
