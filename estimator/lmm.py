@@ -55,15 +55,33 @@ class GroupStats:
     def __init__(self, y, X, Z, group, n_groups):
         self.n, self.p = X.shape
         self.q = Z.shape[1]
-        self.ZtZ = np.zeros((n_groups, self.q, self.q))
-        np.add.at(self.ZtZ, group, Z[:, :, None] * Z[:, None, :])
-        self.ZtX = np.zeros((n_groups, self.q, self.p))
-        np.add.at(self.ZtX, group, Z[:, :, None] * X[:, None, :])
-        self.Zty = np.zeros((n_groups, self.q))
-        np.add.at(self.Zty, group, Z * y[:, None])
+        ZXy = np.column_stack([X, y])
+
+        def by_group(values):
+            return np.bincount(group, values, n_groups)
+
+        self.ZtZ = np.empty((n_groups, self.q, self.q))
+        for a in range(self.q):
+            for b in range(a, self.q):
+                self.ZtZ[:, a, b] = self.ZtZ[:, b, a] = by_group(Z[:, a] * Z[:, b])
+        self.ZtXy = np.stack([np.stack([by_group(Z[:, a] * ZXy[:, c]) for c in range(self.p + 1)], 1)
+                              for a in range(self.q)], 1)     # (J, q, p + 1): [Z'X | Z'y]
         self.XtX = X.T @ X
         self.Xty = X.T @ y
         self.yty = float(y @ y)
+
+    def transformed(self, AX: np.ndarray, AZ: np.ndarray) -> "GroupStats":
+        """The same statistics for columns X @ AX and Z @ AZ, without another pass over rows."""
+        new = object.__new__(GroupStats)
+        new.n, new.p, new.q = self.n, self.p, self.q
+        new.ZtZ = AZ.T @ self.ZtZ @ AZ
+        AXy = np.eye(self.p + 1)
+        AXy[:self.p, :self.p] = AX
+        new.ZtXy = AZ.T @ self.ZtXy @ AXy
+        new.XtX = AX.T @ self.XtX @ AX
+        new.Xty = AX.T @ self.Xty
+        new.yty = self.yty
+        return new
 
 
 class ThetaLayout:
@@ -98,17 +116,18 @@ class ThetaLayout:
 
 def profiled_pieces(stats: GroupStats, lam: np.ndarray, reml: bool) -> dict:
     """Set theta -> update the blocked Cholesky factor L -> profiled deviance, and the pieces
-    (beta, r^2, RZX, cu) the results need."""
+    (beta, r^2, RZX, cu) the results need. Matmuls, not einsum: this is the hot path."""
     q, p, n = stats.q, stats.p, stats.n
-    scaled = np.einsum("ba,jbc,cd->jad", lam, stats.ZtZ, lam)
-    L = np.linalg.cholesky(scaled + np.eye(q))
-    cu = np.linalg.solve(L, (stats.Zty @ lam)[..., None])[..., 0]
-    RZX = np.linalg.solve(L, np.einsum("ba,jbc->jac", lam, stats.ZtX))
-    XtX = stats.XtX - np.einsum("jap,jaq->pq", RZX, RZX)
-    Xty = stats.Xty - np.einsum("jap,ja->p", RZX, cu)
+    L = batched_cholesky(lam.T @ stats.ZtZ @ lam + np.eye(q))
+    solved = forward_substitution(L, lam.T @ stats.ZtXy)     # (J, q, p + 1): [RZX | cu]
+    flat = solved.reshape(-1, p + 1)
+    cross = flat.T @ flat                                     # sums over groups at once
+    RZX, cu = solved[..., :p], solved[..., p]
+    XtX = stats.XtX - cross[:p, :p]
+    Xty = stats.Xty - cross[:p, p]
     RX = np.linalg.cholesky(XtX)
     beta = np.linalg.solve(XtX, Xty)
-    r2 = max(stats.yty - float(np.sum(cu * cu)) - float(beta @ Xty), 1e-300)
+    r2 = max(stats.yty - float(cross[p, p]) - float(beta @ Xty), 1e-300)
     logdet_L = 2.0 * float(np.sum(np.log(np.diagonal(L, axis1=1, axis2=2))))
     dof = n - p if reml else n
     objective = logdet_L + dof * (1.0 + np.log(2.0 * np.pi * r2 / dof))
@@ -116,6 +135,31 @@ def profiled_pieces(stats: GroupStats, lam: np.ndarray, reml: bool) -> dict:
         objective += 2.0 * float(np.sum(np.log(np.diag(RX))))
     return {"L": L, "cu": cu, "RZX": RZX, "XtX": XtX, "beta": beta, "r2": r2, "dof": dof,
             "objective": float(objective)}
+
+
+def batched_cholesky(M: np.ndarray) -> np.ndarray:
+    """Cholesky factors of J small q x q blocks, written out over q so each step is one
+    vectorised operation across groups (q is 1-3 here; LAPACK's per-call overhead dominates)."""
+    q = M.shape[-1]
+    L = np.zeros_like(M)
+    for i in range(q):
+        for k in range(i + 1):
+            partial = M[:, i, k] - np.einsum("jm,jm->j", L[:, i, :k], L[:, k, :k])
+            if i == k:
+                if np.any(partial <= 0):
+                    raise np.linalg.LinAlgError("block is not positive definite")
+                L[:, i, i] = np.sqrt(partial)
+            else:
+                L[:, i, k] = partial / L[:, k, k]
+    return L
+
+
+def forward_substitution(L: np.ndarray, R: np.ndarray) -> np.ndarray:
+    """Solve L V = R for lower-triangular (J, q, q) L and (J, q, m) R, row by row."""
+    V = np.empty_like(R)
+    for i in range(L.shape[-1]):
+        V[:, i] = (R[:, i] - np.einsum("jk,jkm->jm", L[:, i, :i], V[:, :i])) / L[:, i, i, None]
+    return V
 
 
 def standardising_map(M: np.ndarray, centre: bool) -> np.ndarray:
@@ -161,13 +205,14 @@ def _projected_gradient(objective, theta, bounds, step=1e-5) -> np.ndarray:
 
 
 def _optimise(objective, layout: ThetaLayout):
-    options = {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000}
+    """L-BFGS-B with central-difference gradients, then restarts from the end point with a
+    tighter tolerance until the deviance stops improving (guards against an early stop)."""
     best = minimize(objective, layout.start, method="L-BFGS-B", jac="3-point",
-                    bounds=layout.bounds, options=options)
-    for _ in range(3):   # restart from the end point until it stops improving
-        again = minimize(objective, best.x, method="L-BFGS-B", jac="3-point",
-                         bounds=layout.bounds, options=options)
-        improved = again.fun < best.fun - 1e-10
+                    bounds=layout.bounds, options={"ftol": 1e-11, "gtol": 1e-8, "maxiter": 300})
+    for _ in range(4):
+        again = minimize(objective, best.x, method="L-BFGS-B", jac="3-point", bounds=layout.bounds,
+                         options={"ftol": 1e-13, "gtol": 1e-9, "maxiter": 300})
+        improved = again.fun < best.fun - 1e-8
         if again.fun <= best.fun:
             best = again
         if not improved:
@@ -183,7 +228,8 @@ def fit_lmm(y, X, Z, group, n_groups, reml=True, diagonal=False) -> LmmSolution:
     layout = ThetaLayout(Z.shape[1], diagonal)
     # Optimise on standardised columns (centring Z would correlate '||' terms: scale only).
     AX, AZ = standardising_map(X, centre=True), standardising_map(Z, centre=not diagonal)
-    scaled_stats = GroupStats(y, X @ AX, Z @ AZ, group, n_groups)
+    stats = GroupStats(y, X, Z, group, n_groups)
+    scaled_stats = stats.transformed(AX, AZ)
     trace: list = []
 
     def objective(theta):
@@ -198,7 +244,6 @@ def fit_lmm(y, X, Z, group, n_groups, reml=True, diagonal=False) -> LmmSolution:
     # Back to the user's columns: b = AZ b_s, so Lambda Lambda' = AZ Lambda_s Lambda_s' AZ'.
     lam = _lower_factor(AZ @ layout.matrix(best.x))
     theta = layout.entries(lam)
-    stats = GroupStats(y, X, Z, group, n_groups)
     pieces = profiled_pieces(stats, lam, reml)
     # Judge convergence where the optimiser worked: on the standardised scale theta is O(1).
     gradient = _projected_gradient(
