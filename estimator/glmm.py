@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import gammaln
+from scipy.special import expit, gammaln
 
 from estimator.errors import InputError
 from estimator.glm import fit_glm
@@ -83,11 +83,10 @@ class _Response:
             mu = np.exp(eta)
             return w * (y * eta - mu) + self.const, w * (y - mu), w * mu
         if name == "binomial":
-            # log p = -log(1 + e^-eta), log(1-p) = -log(1 + e^eta), computed stably.
-            log_p, log_q = -np.logaddexp(0, -eta), -np.logaddexp(0, eta)
-            p = np.exp(log_p)
-            k = y * w
-            return k * log_p + (w - k) * log_q + self.const, w * (y - p), w * p * (1 - p)
+            # k log p + (w - k) log(1 - p) = k eta - w log(1 + e^eta), with a stable softplus.
+            softplus = np.maximum(eta, 0) + np.log1p(np.exp(-np.abs(eta)))
+            p = expit(eta)
+            return w * (y * eta - softplus) + self.const, w * (y - p), w * p * (1 - p)
         mu = np.exp(eta)
         a = shape * w
         ratio = y / mu
@@ -133,37 +132,38 @@ class _Model:
         b = u @ lam.T
         return self.X @ beta + np.einsum("iq,iq->i", self.Z, b[self.group])
 
+    def _state(self, beta, lam, u, shape):
+        """Everything one Newton step needs at u: per-group penalised log-likelihood, gradient
+        and the penalised information H = Lambda' Z'WZ Lambda + I (W = -d2 loglik/d eta2)."""
+        ll, d1, d2 = self.resp.terms(self.eta(beta, lam, u), shape)
+        objective = self.groups.sum_rows(ll) - 0.5 * np.sum(u * u, axis=1)
+        grad = self.groups.sum_vec(d1) @ lam - u
+        H = lam.T @ self.groups.sum_mat(d2) @ lam + np.eye(u.shape[1])
+        return objective, grad, H, ll
+
     def pirls(self, beta, lam, shape):
-        """Conditional modes for fixed (theta, beta): per-group Newton steps with halving."""
+        """Conditional modes for fixed (theta, beta): Newton steps, halved group by group where
+        a step would lower that group's penalised log-likelihood."""
         u = self.u.copy()
-        q = u.shape[1]
-        eye = np.eye(q)
-
-        def group_objective(u):
-            ll, _, _ = self.resp.terms(self.eta(beta, lam, u), shape)
-            return self.groups.sum_rows(ll) - 0.5 * np.sum(u * u, axis=1)
-
-        current = group_objective(u)
+        objective, grad, H, ll = self._state(beta, lam, u, shape)
         for _ in range(60):
-            ll, d1, d2 = self.resp.terms(self.eta(beta, lam, u), shape)
-            grad = self.groups.sum_vec(d1) @ lam - u
-            H = np.einsum("ba,jbc,cd->jad", lam, self.groups.sum_mat(d2), lam) + eye
             step = np.linalg.solve(H, grad[..., None])[..., 0]
             scale = np.ones(len(u))
             for _ in range(30):
                 trial = u + scale[:, None] * step
-                value = group_objective(trial)
-                worse = value < current - 1e-12
+                state = self._state(beta, lam, trial, shape)
+                worse = state[0] < objective - 1e-12
                 if not worse.any():
                     break
                 scale[worse] *= 0.5
-            u = np.where(worse[:, None], u, trial)
-            current = np.where(worse, current, value)
+            if worse.any():   # keep those groups where they were; recompute once
+                trial = np.where(worse[:, None], u, trial)
+                state = self._state(beta, lam, trial, shape)
+            u = trial
+            objective, grad, H, ll = state
             if np.max(np.abs(scale[:, None] * step)) < PIRLS_TOL:
                 break
         self.u = u
-        ll, d1, d2 = self.resp.terms(self.eta(beta, lam, u), shape)
-        H = np.einsum("ba,jbc,cd->jad", lam, self.groups.sum_mat(d2), lam) + eye
         return u, H, self.groups.sum_rows(ll)
 
     def deviance(self, theta, beta, shape):
@@ -235,7 +235,7 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     best = None
     for _ in range(4):
         result = minimize(objective, start, method="L-BFGS-B", jac="3-point", bounds=bounds,
-                          options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 3000})
+                          options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 400})
         if best is None or result.fun < best.fun - 1e-9:
             best, start = result, result.x
         else:
