@@ -19,7 +19,7 @@ from scipy.special import expit, gammaln
 
 from estimator.errors import InputError
 from estimator.glm import fit_glm
-from estimator.lmm import SINGULAR_TOL, ThetaLayout, _projected_gradient
+from estimator.lmm import SINGULAR_TOL, ThetaLayout, _projected_gradient, batched_cholesky
 
 MAX_NAGQ = 25
 PIRLS_TOL = 1e-10
@@ -56,6 +56,13 @@ class GlmmSolution:
     n_evals: int
     trace: tuple
     message: str
+
+
+def _solve_blocks(H, g):
+    """Solve H_j s_j = g_j for every group; a scalar random effect needs only a division."""
+    if H.shape[-1] == 1:
+        return g / H[:, :, 0]
+    return np.linalg.solve(H, g[..., None])[..., 0]
 
 
 class _Response:
@@ -129,8 +136,10 @@ class _Model:
         self.nodes, self.gh_log_weights = nodes, np.log(weights_gh / np.sqrt(2 * np.pi))
 
     def eta(self, beta, lam, u):
-        b = u @ lam.T
-        return self.X @ beta + np.einsum("iq,iq->i", self.Z, b[self.group])
+        b = (u @ lam.T)[self.group]
+        if b.shape[1] == 1:
+            return self.X @ beta + self.Z[:, 0] * b[:, 0]
+        return self.X @ beta + np.einsum("iq,iq->i", self.Z, b)
 
     def _state(self, beta, lam, u, shape):
         """Everything one Newton step needs at u: per-group penalised log-likelihood, gradient
@@ -147,7 +156,7 @@ class _Model:
         u = self.u.copy()
         objective, grad, H, ll = self._state(beta, lam, u, shape)
         for _ in range(60):
-            step = np.linalg.solve(H, grad[..., None])[..., 0]
+            step = _solve_blocks(H, grad)
             scale = np.ones(len(u))
             for _ in range(30):
                 trial = u + scale[:, None] * step
@@ -169,7 +178,7 @@ class _Model:
     def deviance(self, theta, beta, shape):
         lam = self.layout.matrix(theta)
         u, H, ll_groups = self.pirls(beta, lam, shape)
-        L = np.linalg.cholesky(H)
+        L = batched_cholesky(H)
         log_det = 2.0 * np.sum(np.log(np.diagonal(L, axis1=1, axis2=2)), axis=1)
         if self.nagq == 1:
             return float(np.sum(-2.0 * ll_groups + np.sum(u * u, axis=1) + log_det))
@@ -228,14 +237,16 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     # Stage 1 (glmer's nAGQ = 0 pass, simplified): theta with beta and shape held at the GLM's.
     fixed = np.concatenate([beta0, [np.log(shape0)] if model.has_shape else []])
     stage1 = minimize(lambda t: objective(np.concatenate([t, fixed])), layout.start,
-                      method="L-BFGS-B", bounds=layout.bounds, options={"ftol": 1e-10})
+                      method="L-BFGS-B", bounds=layout.bounds, options={"ftol": 1e-8, "maxiter": 100})
     # Stage 2: everything jointly, restarting until it stops improving.
     bounds = layout.bounds + [(None, None)] * (p + model.has_shape)
     start = np.concatenate([stage1.x, fixed])
     best = None
-    for _ in range(4):
-        result = minimize(objective, start, method="L-BFGS-B", jac="3-point", bounds=bounds,
-                          options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 400})
+    for attempt in range(4):
+        result = minimize(objective, start, method="L-BFGS-B", bounds=bounds,
+                          jac="2-point" if attempt == 0 else "3-point",
+                          options={"ftol": 1e-12 if attempt == 0 else 1e-15, "gtol": 1e-9,
+                                   "maxiter": 400})
         if best is None or result.fun < best.fun - 1e-9:
             best, start = result, result.x
         else:
