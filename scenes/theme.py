@@ -69,6 +69,9 @@ def current_theme() -> Theme:
     return THEMES.get(os.environ.get("GLMM_EXPLAINER_THEME", "dark"), DARK)
 
 
+MAX_DECIMALS = 4
+
+
 def fmt(value: float | None, sig: int = 3) -> str:
     """Numbers on screen: `sig` significant digits (the results table uses the same rounding),
     a true minus sign, and no scientific notation for the magnitudes a lecture shows."""
@@ -78,6 +81,10 @@ def fmt(value: float | None, sig: int = 3) -> str:
         return "0"
     from math import floor, log10
 
-    decimals = max(0, sig - 1 - int(floor(log10(abs(value)))))
+    # Cap the decimals: a variance estimated at 1e-7 (a singular fit) reads as 0.0000, not as
+    # a string of zeros that runs off the frame.
+    decimals = min(max(0, sig - 1 - int(floor(log10(abs(value))))), MAX_DECIMALS)
     text = f"{value:.{decimals}f}"
+    if float(text) == 0:
+        text = f"{0:.{decimals}f}"
     return text.replace("-", "\u2212")
