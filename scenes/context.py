@@ -59,14 +59,13 @@ class LectureInput:
     def fit(self, formula: str | None = None, table: dict | None = None, **options) -> FitResult:
         """Fit with the project's estimator (cached for the scene's own model)."""
         if formula is None and table is None and not options:
-            return _main_fit(self)
+            cached = self.__dict__.get("_main_fit")
+            if cached is None:
+                cached = fit(self.formula, self.table, family=self.family, trials=self.trials)
+                object.__setattr__(self, "_main_fit", cached)   # frozen, but the fit is derived
+            return cached
         return fit(formula or self.formula, table if table is not None else self.table,
                    family=self.family, trials=self.trials, **options)
-
-
-@lru_cache(maxsize=4)
-def _main_fit(lecture: LectureInput) -> FitResult:
-    return fit(lecture.formula, lecture.table, family=lecture.family, trials=lecture.trials)
 
 
 def input_from_scenario(scenario: Scenario) -> LectureInput:
