@@ -1,0 +1,124 @@
+"""Scene 8: the model results as one clean table: fixed effects with standard errors for complete
+pooling, no pooling and the mixed model; the variance components, ICC and fit statistics of the
+mixed model. Every cell is a FitResult value, rounded by fmt and recorded.
+"""
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, Text, VGroup
+
+from scenes.base import LectureScene
+from scenes.common import CONTENT_REGION, fit_in_region, scene_fit, title_text
+from scenes.context import lecture_input
+from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
+
+COLUMNS = ("", "complete pooling", "no pooling", "mixed model")
+CELL_SIZE = SMALL_SIZE
+ROW_GAP = 0.42
+COLUMN_WIDTHS = (3.0, 2.8, 2.8, 2.8)
+
+
+class ModelResults(LectureScene):
+    """The coefficient summary next to the complete- and no-pooling estimates."""
+
+    description = "Results table: fixed effects with SEs, variance components, ICC, logLik/AIC/BIC."
+    slides = (
+        ("fixed", "The fixed effects side by side: complete pooling ignores the groups, no pooling "
+                  "gives each group its own intercept, the mixed model estimates the average line "
+                  "with honest standard errors."),
+        ("variance", "The mixed model also estimates how much the groups differ, tau0, how much "
+                     "observations scatter, sigma, and their ratio, the ICC."),
+        ("fit", "Log-likelihood, AIC and BIC compare models fitted to the same data; lower AIC "
+                "and BIC are better."),
+    )
+    title = "Model results"
+
+    def construct(self):
+        theme, rec = self.theme, self.record_number
+        lecture = lecture_input()
+        fit = scene_fit(lecture)
+        self.add(title_text(self.title, theme))
+        header = self._row(COLUMNS, theme.muted)
+        rule = Line(LEFT, RIGHT, color=theme.muted, stroke_width=2)
+        table = VGroup(header)
+
+        # Section: fixed effects
+        intercepts = [v["(Intercept)"] for v in fit.no_pooling["common_slope"].values()]
+        fixed_rows = []
+        for name in fit.fixef:
+            complete = fit.complete_pooling["fixef"][name]
+            complete_se = fit.complete_pooling["fixef_se"][name]
+            rec(f"complete_{name}", complete)
+            rec(f"mixed_{name}", fit.fixef[name])
+            rec(f"mixed_se_{name}", fit.fixef_se[name])
+            if name == "(Intercept)":
+                rec("no_pool_intercept_min", min(intercepts))
+                rec("no_pool_intercept_max", max(intercepts))
+                no_pool = f"{fmt(min(intercepts))} to {fmt(max(intercepts))}"
+            else:
+                value = next(iter(fit.no_pooling["common_slope"].values()))[name]
+                rec(f"no_pool_{name}", value)
+                no_pool = fmt(value)
+            fixed_rows.append(self._row((name, f"{fmt(complete)} ({fmt(complete_se)})", no_pool,
+                                         f"{fmt(fit.fixef[name])} ({fmt(fit.fixef_se[name])})"),
+                                        theme.foreground, first_color=theme.grand_mean))
+        table.add(*fixed_rows)
+
+        # Section: variance components of the mixed model
+        variance_rows = []
+        for term in fit.re_terms:
+            rec(f"sd_{term}", fit.re_sd[term])
+            variance_rows.append(self._row((f"SD {term} (tau)", "", "", fmt(fit.re_sd[term])),
+                                           theme.foreground, first_color=theme.between))
+        if len(fit.re_terms) == 2:
+            rec("corr", fit.re_corr[0][1])
+            variance_rows.append(self._row(("correlation rho", "", "", fmt(fit.re_corr[0][1])),
+                                           theme.foreground, first_color=theme.between))
+        if fit.sigma is not None:
+            rec("sigma", fit.sigma)
+            variance_rows.append(self._row(("residual SD (sigma)", "", "", fmt(fit.sigma)),
+                                           theme.foreground, first_color=theme.within))
+        if fit.icc is not None:
+            rec("icc", fit.icc)
+            variance_rows.append(self._row(("ICC", "", "", fmt(fit.icc)), theme.foreground))
+        table.add(*variance_rows)
+
+        # Section: fit statistics
+        for key in ("loglik", "aic", "bic"):
+            rec(key, getattr(fit, key))
+        fit_rows = [self._row((label, "", "", fmt(value, 4)), theme.foreground)
+                    for label, value in (("log-likelihood" + (" (REML)" if fit.method == "REML" else ""), fit.loglik),
+                                         ("AIC", fit.aic), ("BIC", fit.bic))]
+        table.add(*fit_rows)
+        table.arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP - 0.2)
+        rule.put_start_and_end_on(header.get_corner(DOWN + LEFT) + DOWN * 0.1,
+                                  header.get_corner(DOWN + LEFT) + DOWN * 0.1 + RIGHT * sum(COLUMN_WIDTHS))
+        note = Text(f"{fit.method} fit, {fit.n_obs} observations in {fit.n_groups} groups; "
+                    "estimates (standard errors)", font=FONT, font_size=LABEL_SIZE, color=theme.muted)
+        whole = VGroup(table, rule, note)
+        note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
+        fit_in_region(whole, CONTENT_REGION.inset(0.1, 0.15), "center", "top")
+
+        self.play(FadeIn(header), FadeIn(rule), run_time=0.6)
+        self.play(*[FadeIn(row) for row in fixed_rows], FadeIn(note), run_time=1.0)
+        self.slide_point("fixed")
+        self.play(*[FadeIn(row) for row in variance_rows], run_time=1.0)
+        self.slide_point("variance")
+        self.play(*[FadeIn(row) for row in fit_rows], run_time=1.0)
+        self.slide_point("fit")
+
+    def _row(self, cells, color, first_color=None) -> VGroup:
+        """One table row: cells left-aligned in fixed-width columns."""
+        # An invisible rule spanning all columns keeps every row's left edge at column 0.
+        row = VGroup(Line([0, 0, 0], [sum(COLUMN_WIDTHS), 0, 0]).set_stroke(opacity=0))
+        x = 0.0
+        for k, (cell, width) in enumerate(zip(cells, COLUMN_WIDTHS)):
+            text = Text(cell or "-", font=FONT, font_size=CELL_SIZE,
+                        color=first_color if k == 0 and first_color else color)
+            if text.width > width - 0.15:
+                text.scale_to_fit_width(width - 0.15)
+            text.move_to([x + text.width / 2, 0, 0])
+            if not cell:
+                text.set_opacity(0)
+            row.add(text)
+            x += width
+        return row
