@@ -1,0 +1,94 @@
+"""Scenes 5-8 (variance/ICC, random slopes, link functions, results) render at -ql, leave a
+still for every declared slide point, keep text inside the frame, and show exactly the
+estimator's numbers (record_number values == FitResult values)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import MathTex, Text, tempconfig
+
+from scenes import context
+from scenes.base import STILLS_ENV
+from scenes.link_functions import FamilyGuide, GammaLink, LinkFunction, LogisticLink, family_lecture
+from scenes.random_slopes import RandomEffectsScatter, RandomSlopes, slope_lecture
+from scenes.results import ModelResults
+from scenes.variance import VarianceComponents
+from scripts.presets import load_preset
+
+FRAME_HALF_WIDTH, FRAME_HALF_HEIGHT = 8.0 * 16 / 9 / 2, 4.0
+
+
+def use_preset(monkeypatch, tmp_path, preset):
+    path = tmp_path / f"{preset}.json"
+    context.write_input_file(str(path), load_preset(preset))
+    monkeypatch.setenv(context.INPUT_ENV, str(path))
+    context.lecture_input.cache_clear()
+    return context.lecture_input()
+
+
+def render(scene_cls, tmp_path, monkeypatch):
+    stills = tmp_path / "stills"
+    monkeypatch.setenv(STILLS_ENV, str(stills))
+    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path / "media"),
+                     "disable_caching": True, "frame_rate": 10, "progress_bar": "none",
+                     "verbosity": "ERROR"}):
+        scene = scene_cls()
+        scene.render()
+        movie = Path(scene.renderer.file_writer.movie_file_path)
+    assert movie.is_file() and movie.stat().st_size > 0
+    for index, name in enumerate(scene_cls.slide_names(), start=1):
+        assert (stills / scene_cls.still_name(index, name)).is_file(), name
+    for mobject in scene.mobjects:
+        for text in mobject.get_family():
+            if isinstance(text, (Text, MathTex)) and text.width > 0 and text.get_fill_opacity() > 0.05:
+                assert abs(text.get_right()[0]) <= FRAME_HALF_WIDTH and abs(text.get_left()[0]) <= FRAME_HALF_WIDTH
+                assert abs(text.get_top()[1]) <= FRAME_HALF_HEIGHT and abs(text.get_bottom()[1]) <= FRAME_HALF_HEIGHT
+    return scene
+
+
+@pytest.mark.parametrize("preset", ["default", "small-groups"])
+def test_variance_components_show_the_fit(preset, tmp_path, monkeypatch):
+    lecture = use_preset(monkeypatch, tmp_path, preset)
+    fit = lecture.fit()
+    scene = render(VarianceComponents, tmp_path, monkeypatch)
+    assert scene.displayed["tau0_sq"] == pytest.approx(fit.re_cov[0][0])
+    assert scene.displayed["sigma_sq"] == pytest.approx(fit.sigma ** 2)
+    assert scene.displayed["icc"] == pytest.approx(fit.icc)
+
+
+def test_random_slopes_use_a_slope_scenario(tmp_path, monkeypatch):
+    use_preset(monkeypatch, tmp_path, "default")
+    lecture, note = slope_lecture()
+    assert note and lecture.scenario.name == "fan-out"
+    fit = lecture.fit()
+    scene = render(RandomSlopes, tmp_path, monkeypatch)
+    assert scene.displayed["tau1"] == pytest.approx(fit.re_sd["x"])
+    scatter = render(RandomEffectsScatter, tmp_path, monkeypatch)
+    assert scatter.displayed["tau0_sq"] == pytest.approx(fit.re_cov[0][0])
+    assert scatter.displayed["cov01"] == pytest.approx(fit.re_cov[0][1])
+    assert scatter.displayed["rho"] == pytest.approx(fit.re_corr[0][1])
+
+
+@pytest.mark.parametrize("scene_cls", [LinkFunction, LogisticLink, GammaLink])
+def test_link_scenes_draw_the_glmm_fit(scene_cls, tmp_path, monkeypatch):
+    use_preset(monkeypatch, tmp_path, "default")
+    fit = family_lecture(scene_cls.family_name, scene_cls.preset).fit()
+    assert fit.family == scene_cls.family_name and fit.converged and not fit.singular
+    scene = render(scene_cls, tmp_path, monkeypatch)
+    assert scene.displayed["gamma00"] == pytest.approx(fit.fixef["(Intercept)"])
+    assert scene.displayed["icc"] == pytest.approx(fit.icc)
+
+
+def test_family_guide_and_results(tmp_path, monkeypatch):
+    lecture = use_preset(monkeypatch, tmp_path, "fan-in")
+    fit = lecture.fit()
+    render(FamilyGuide, tmp_path, monkeypatch)
+    scene = render(ModelResults, tmp_path, monkeypatch)
+    for name, value in fit.fixef.items():
+        assert scene.displayed[f"mixed_{name}"] == pytest.approx(value)
+        assert scene.displayed[f"complete_{name}"] == pytest.approx(fit.complete_pooling["fixef"][name])
+    assert scene.displayed["corr"] == pytest.approx(fit.re_corr[0][1])
+    assert scene.displayed["aic"] == pytest.approx(fit.aic)
+    assert scene.displayed["sigma"] == pytest.approx(fit.sigma)
