@@ -67,3 +67,17 @@ def test_laplace_and_agq_differ_as_lme4_does():
     assert agq.method == "AGQ(25)" and lap.method == "Laplace"
     ref_gap = full_loglik(by_name["cbpp_agq25"]) - full_loglik(by_name["cbpp_laplace"])
     assert agq.loglik - lap.loglik == pytest.approx(ref_gap, abs=2e-2)
+
+
+def test_all_zero_group_is_flagged_in_no_pooling_not_crashed():
+    rng = np.random.default_rng(9)
+    groups = np.repeat(["a", "b", "c", "d", "e", "f"], 25)
+    x = rng.normal(size=len(groups))
+    p = 1 / (1 + np.exp(-(0.3 + 0.8 * x + np.repeat(rng.normal(0, 0.8, 6), 25))))
+    y = (rng.random(len(groups)) < p).astype(float)
+    y[groups == "c"] = 0.0
+    table = {"g": list(groups), "x": x.tolist(), "y": y.tolist()}
+    result = fit("y ~ x + (1 | g)", table, family="binomial")
+    assert result.converged
+    assert "c" in result.no_pooling["not_estimable"]
+    assert result.ranef["c"][0] < 0
