@@ -16,7 +16,7 @@ from scenes.common import (PANEL_REGION, Readout, coef_pairs, data_cloud, filled
                            fixed_effect_mark, grand_mean_line, group_lines, legend, make_axes,
                            math_tex, padded_range, side_panel, title_text, wrapped_text, x_axis_limits)
 from scenes.context import input_from_scenario, lecture_input
-from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
+from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt, fmt_tex
 
 RHO_SWEEP = (-0.8, 0.0, 0.8)
 ELLIPSE_SDS = 2.0
@@ -165,7 +165,7 @@ class RandomEffectsScatter(LectureScene):
                             ("rho", fit.re_corr[0][1])):
             rec(name, value)
         matrix = math_tex(r"\hat\Sigma = \begin{pmatrix} %s & %s \\ %s & %s \end{pmatrix}"
-                          % (fmt(cov[0, 0]), fmt(cov[0, 1]), fmt(cov[1, 0]), fmt(cov[1, 1])), theme, size=30)
+                          % (fmt_tex(cov[0, 0]), fmt_tex(cov[0, 1]), fmt_tex(cov[1, 0]), fmt_tex(cov[1, 1])), theme, size=30)
         rho = Readout(r"\hat\rho =", fit.re_corr[0][1], theme, size=22)
         block = VGroup(matrix, rho).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         block.next_to(panel, DOWN, buff=0.4).align_to(panel, LEFT)

@@ -88,3 +88,8 @@ def fmt(value: float | None, sig: int = 3) -> str:
     if float(text) == 0:
         text = f"{0:.{decimals}f}"
     return text.replace("-", "\u2212")
+
+
+def fmt_tex(value: float | None, sig: int = 3) -> str:
+    """`fmt` for use inside MathTex: TeX wants an ASCII minus (it sets it as a true minus)."""
+    return fmt(value, sig).replace("\u2212", "-")

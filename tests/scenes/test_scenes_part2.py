@@ -92,3 +92,12 @@ def test_family_guide_and_results(tmp_path, monkeypatch):
     assert scene.displayed["corr"] == pytest.approx(fit.re_corr[0][1])
     assert scene.displayed["aic"] == pytest.approx(fit.aic)
     assert scene.displayed["sigma"] == pytest.approx(fit.sigma)
+
+
+def test_negative_covariance_renders_in_tex(tmp_path, monkeypatch):
+    """fan-in has rho < 0: the matrix's minus signs must reach TeX as ASCII."""
+    lecture = use_preset(monkeypatch, tmp_path, "fan-in")
+    fit = lecture.fit()
+    assert fit.re_cov[0][1] < 0
+    scene = render(RandomEffectsScatter, tmp_path, monkeypatch)
+    assert scene.displayed["cov01"] == pytest.approx(fit.re_cov[0][1])
