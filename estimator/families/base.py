@@ -51,3 +51,18 @@ class Family:
 def clip_eta(eta, low=-30.0, high=30.0):
     """exp() of a wild linear predictor overflows; the fit never needs values beyond these."""
     return np.clip(eta, low, high)
+
+
+class LogLink:
+    """The log link shared by Poisson and Gamma: mu = exp(eta) keeps the mean positive."""
+
+    link_name = "log"
+
+    def link(self, mu):
+        return np.log(mu)
+
+    def linkinv(self, eta):
+        return np.exp(clip_eta(np.asarray(eta, float)))
+
+    def mu_eta(self, eta):
+        return np.exp(clip_eta(np.asarray(eta, float)))

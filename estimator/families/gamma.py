@@ -6,23 +6,13 @@ import numpy as np
 from scipy.special import gammaln
 
 from estimator.errors import InputError
-from estimator.families.base import Family, clip_eta
+from estimator.families.base import Family, LogLink
 
 
-class Gamma(Family):
+class Gamma(LogLink, Family):
     name = "gamma"
-    link_name = "log"
     has_dispersion = True
     icc_definition = "tau0^2 / (tau0^2 + log(1 + 1/shape)) (lognormal approximation)"
-
-    def link(self, mu):
-        return np.log(mu)
-
-    def linkinv(self, eta):
-        return np.exp(clip_eta(np.asarray(eta, float)))
-
-    def mu_eta(self, eta):
-        return np.exp(clip_eta(np.asarray(eta, float)))
 
     def variance(self, mu):
         return np.asarray(mu, float) ** 2

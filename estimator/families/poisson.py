@@ -5,22 +5,12 @@ import numpy as np
 from scipy.special import gammaln, xlogy
 
 from estimator.errors import InputError
-from estimator.families.base import Family, clip_eta
+from estimator.families.base import Family, LogLink
 
 
-class Poisson(Family):
+class Poisson(LogLink, Family):
     name = "poisson"
-    link_name = "log"
     icc_definition = "tau0^2 / (tau0^2 + log(1 + 1/mu)), mu = exp(fixed intercept) (Nakagawa et al. 2017)"
-
-    def link(self, mu):
-        return np.log(mu)
-
-    def linkinv(self, eta):
-        return np.exp(clip_eta(np.asarray(eta, float)))
-
-    def mu_eta(self, eta):
-        return np.exp(clip_eta(np.asarray(eta, float)))
 
     def variance(self, mu):
         return np.asarray(mu, float)
