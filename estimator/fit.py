@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -12,11 +13,12 @@ from estimator.design import Design, build_design
 from estimator.errors import InputError
 from estimator.families import get_family
 from estimator.formula import INTERCEPT, parse_formula
+from estimator.glmm import MAX_NAGQ, fit_glmm
+from estimator.lmm import fit_lmm
 from estimator.pooling import Pooling, pool
 from estimator.result import FitResult
 
 METHODS = ("reml", "ml")
-MAX_NAGQ = 25
 
 
 def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml", nagq: int = 1,
@@ -29,18 +31,14 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
     y, weights = _response(design, fam)
     start = time.perf_counter()
     if fam.name == "gaussian":
-        from estimator.lmm import fit_lmm
-
         solution = fit_lmm(y, design.X, design.Z, design.group, design.n_groups,
                            reml=method.lower() == "reml", diagonal=spec.uncorrelated)
         method_label = method.upper()
     else:
-        from estimator.glmm import fit_glmm
-
         solution = fit_glmm(y, design.X, design.Z, design.group, design.n_groups, fam,
                             weights=weights, nagq=nagq, diagonal=spec.uncorrelated)
         method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
-    pooling = pool(_with_response(design, y), fam)
+    pooling = pool(replace(design, y=y), fam)
     seconds = time.perf_counter() - start
     return _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds)
 
@@ -77,12 +75,6 @@ def _response(design: Design, fam):
         return y / design.trials, design.trials
     fam.validate(y, None)
     return y, None
-
-
-def _with_response(design: Design, y: np.ndarray) -> Design:
-    from dataclasses import replace
-
-    return replace(design, y=y)
 
 
 def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: str, nagq: int,

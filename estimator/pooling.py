@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.design import Design
+from estimator.glm import fit_glm
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,6 @@ class Pooling:
 def _fit(y, X, family, weights) -> Coefs:
     if family.name == "gaussian":
         return _least_squares(y, X)
-    from estimator.glm import fit_glm
-
     solution = fit_glm(y, X, family, weights=weights)
     ok = bool(solution.converged and not solution.diverged)
     se = np.sqrt(np.clip(np.diag(solution.beta_cov), 0, None)) if ok else np.full(X.shape[1], np.nan)
