@@ -19,7 +19,7 @@ from scipy.special import expit, gammaln
 
 from estimator.errors import InputError
 from estimator.glm import fit_glm
-from estimator.lmm import SINGULAR_TOL, ThetaLayout, _projected_gradient, batched_cholesky
+from estimator.lmm import SINGULAR_TOL, ThetaLayout, projected_gradient, batched_cholesky
 
 MAX_NAGQ = 25
 PIRLS_TOL = 1e-10
@@ -255,7 +255,7 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
             break
     params = np.asarray(best.x)
     theta, beta, shape = unpack(params)
-    gradient = _projected_gradient(objective, params, bounds, step=1e-5)
+    gradient = projected_gradient(objective, params, bounds, step=1e-5)
     converged = bool(np.isfinite(best.fun) and np.max(np.abs(gradient)) < GRADIENT_TOL)
     deviance = model.deviance(theta, beta, shape)
     lam = layout.matrix(theta)

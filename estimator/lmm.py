@@ -191,7 +191,7 @@ def _lower_factor(M: np.ndarray) -> np.ndarray:
     return F * signs[None, :]
 
 
-def _projected_gradient(objective, theta, bounds, step=1e-5) -> np.ndarray:
+def projected_gradient(objective, theta, bounds, step=1e-5) -> np.ndarray:
     """Central differences; a component pushing against its active lower bound counts as 0."""
     grad = np.zeros_like(theta)
     for i, (lower, _) in enumerate(bounds):
@@ -246,7 +246,7 @@ def fit_lmm(y, X, Z, group, n_groups, reml=True, diagonal=False) -> LmmSolution:
     theta = layout.entries(lam)
     pieces = profiled_pieces(stats, lam, reml)
     # Judge convergence where the optimiser worked: on the standardised scale theta is O(1).
-    gradient = _projected_gradient(
+    gradient = projected_gradient(
         lambda t: profiled_pieces(scaled_stats, layout.matrix(t), reml)["objective"],
         np.asarray(best.x), layout.bounds)
     converged = bool(np.isfinite(best.fun) and np.max(np.abs(gradient), initial=0.0) < GRADIENT_TOL)
