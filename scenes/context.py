@@ -95,5 +95,10 @@ def lecture_input() -> LectureInput:
     scenario = scenario_from_dict(payload["scenario"])
     if not payload.get("data_csv"):
         return input_from_scenario(scenario)
+    spec = parse_formula(payload["formula"])
+    # A user's data speak in their own column names: the axes and titles use them.
+    x_name = (spec.fixed + spec.random + ("",))[0]
+    scenario = scenario.replace(x_label=x_name or scenario.x_label, y_label=spec.response,
+                                group_label=spec.group)
     return LectureInput(scenario=scenario, data=None, table=read_csv(payload["data_csv"]),
                         formula=payload["formula"], family=scenario.family, trials=payload.get("trials"))

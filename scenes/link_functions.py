@@ -14,7 +14,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, LaggedStart, Text, Tran
 
 from scenes.base import LectureScene
 from scenes.common import (PANEL_REGION, Readout, coef_pairs, data_cloud, make_axes, math_tex,
-                           padded_range, scene_fit, side_panel, title_text, wrapped_text, x_axis_limits)
+                           padded_range, scene_fit, side_panel, slope_term, title_text, wrapped_text,
+                           x_axis_limits)
 from scenes.context import input_from_scenario, lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE
 from estimator.families import get_family
@@ -83,7 +84,8 @@ class LinkFunction(LectureScene):
         xs = np.linspace(x_lim[0], x_lim[1], GRID_POINTS)
         etas = [a + b * xs for a, b in coefs]
         rec("gamma00", fit.fixef["(Intercept)"])
-        rec("gamma10", fit.fixef.get("x", 0.0))
+        slope = slope_term(fit)
+        rec("gamma10", fit.fixef.get(slope, 0.0))
 
         # Section: straight lines on the link scale
         eta_axes = make_axes(x_lim, padded_range(np.concatenate(etas)), s.x_label,
@@ -93,7 +95,7 @@ class LinkFunction(LectureScene):
         link = math_tex(GUIDE[self.family_name][1], theme, size=34)
         eta_formula = math_tex(r"\eta_{ij} = \hat\gamma_{00} + \hat\gamma_{10} x_{ij} + \hat u_{0j}", theme, size=30)
         g00 = Readout(r"\hat\gamma_{00} =", fit.fixef["(Intercept)"], theme, color=theme.grand_mean, size=22)
-        g10 = Readout(r"\hat\gamma_{10} =", fit.fixef.get("x", 0.0), theme, color=theme.grand_mean, size=22)
+        g10 = Readout(r"\hat\gamma_{10} =", fit.fixef.get(slope, 0.0), theme, color=theme.grand_mean, size=22)
         panel = side_panel(eta_formula, g00, g10, link, buff=0.3)
         self.add(title_text(self.title, theme))
         self.play(Create(eta_axes), run_time=0.8)

@@ -90,11 +90,12 @@ class RandomSlopes(LectureScene):
         # Section: intercepts and slopes -> the same lines tilt
         slope_syntax = math_tex(r"\texttt{y \textasciitilde{} x + (1 + x | g)}", theme, size=30).move_to(syntax, aligned_edge=LEFT)
         tilted = group_lines(axes, coef_pairs(slope_fit, "partial"), theme, x_spans=spans)
-        sd1 = Readout(r"\hat\tau_1 =", slope_fit.re_sd["x"], theme, size=22, key="tau1", recorder=rec)
+        slope = slope_fit.re_terms[1]     # the varying slope's predictor ("x" when simulated)
+        sd1 = Readout(r"\hat\tau_1 =", slope_fit.re_sd[slope], theme, size=22, key="tau1", recorder=rec)
         corr = Readout(r"\hat\rho =", slope_fit.re_corr[0][1], theme, size=22, key="rho", recorder=rec)
         sd1.next_to(panel, DOWN, buff=0.3).align_to(sd0, LEFT)
         corr.next_to(sd1, DOWN, buff=0.3).align_to(sd0, LEFT)
-        gm = grand_mean_line(axes, slope_fit.fixef["(Intercept)"], slope_fit.fixef["x"], theme)
+        gm = grand_mean_line(axes, slope_fit.fixef["(Intercept)"], slope_fit.fixef.get(slope, 0.0), theme)
         self.play(Transform(syntax, slope_syntax), Transform(lines, tilted),
                   sd0.update_to(slope_fit.re_sd["(Intercept)"]), FadeIn(sd1), FadeIn(corr), run_time=1.5)
         self.play(Create(gm), run_time=0.6)
@@ -174,8 +175,9 @@ class RandomEffectsScatter(LectureScene):
 
         # Section: lmer syntax, and when random slopes are needed
         separate = [v for v in fit.no_pooling["separate"].values() if v]
-        own = [v["x"] for v in separate]
-        lo, hi = (min(own), max(own)) if own else (fit.fixef["x"], fit.fixef["x"])
+        slope = fit.re_terms[1]
+        own = [v[slope] for v in separate if slope in v]
+        lo, hi = (min(own), max(own)) if own else (fit.fixef.get(slope, 0.0),) * 2
         rec("own_slope_min", lo)
         rec("own_slope_max", hi)
         rows = VGroup(*[Text(t, font="DejaVu Sans Mono", font_size=LABEL_SIZE, color=theme.foreground)

@@ -21,7 +21,11 @@ class TitleCard(LectureScene):
         model = MathTex(r"y_{ij} = \gamma_{00} + \gamma_{10}\,x_{ij} + u_{0j} + \varepsilon_{ij}",
                         color=self.theme.foreground).scale(1.1)
         model[0][4:7].set_color(self.theme.grand_mean)
-        subtitle = Text(f"{s.n_groups} {s.group_label}s, {s.y_label} against {s.x_label}", font=FONT,
+        if lecture.has_truth:
+            who = f"{s.n_groups} {s.group_label}s"
+        else:   # a user's CSV: count its groups, name its grouping column
+            who = f"{len(lecture.arrays()[3])} groups of {s.group_label}"
+        subtitle = Text(f"{who}, {s.y_label} against {s.x_label}", font=FONT,
                         font_size=BODY_SIZE, color=self.theme.muted).next_to(model, DOWN, buff=0.6)
         self.play(FadeIn(title))
         self.play(Write(model), run_time=1.5)

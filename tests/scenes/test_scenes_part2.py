@@ -101,3 +101,18 @@ def test_negative_covariance_renders_in_tex(tmp_path, monkeypatch):
     assert fit.re_cov[0][1] < 0
     scene = render(RandomEffectsScatter, tmp_path, monkeypatch)
     assert scene.displayed["cov01"] == pytest.approx(fit.re_cov[0][1])
+
+
+def test_user_csv_labels_come_from_its_columns(tmp_path, monkeypatch):
+    csv = tmp_path / "mine.csv"
+    csv.write_text("clinic,dose,events\n" + "".join(f"c{j % 4},{j % 7},{(j * 3) % 5}\n" for j in range(40)))
+    path = tmp_path / "input.json"
+    context.write_input_file(str(path), load_preset("default").replace(family="poisson"),
+                             data_csv=str(csv), formula="events ~ dose + (1 | clinic)")
+    monkeypatch.setenv(context.INPUT_ENV, str(path))
+    context.lecture_input.cache_clear()
+    lecture = context.lecture_input()
+    s = lecture.scenario
+    assert (s.x_label, s.y_label, s.group_label) == ("dose", "events", "clinic")
+    assert not lecture.has_truth and lecture.fit().family == "poisson"
+    context.lecture_input.cache_clear()
