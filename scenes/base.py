@@ -4,6 +4,8 @@ A slide point is a moment a lecturer would pause on; each scene declares its sli
 and narration, in order) as the class attribute `slides`, and calls `self.slide_point(name)` at
 that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
+
+How long each slide point holds is the pace (scenes/pacing.py).
 """
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ from typing import Callable, ClassVar
 
 from manim import Scene
 
+from scenes.pacing import HOLD_SECONDS, current_pace, reading_seconds
 from scenes.theme import current_theme
 
 STILLS_ENV = "GLMM_EXPLAINER_STILLS_DIR"
 MARKS_ENV = "GLMM_EXPLAINER_MARKS_FILE"
-HOLD_SECONDS = 0.8
 
 # The render pipeline may install its own capture (PNG/SVG/PDF, transparency) with
 # set_still_writer(fn); fn(scene, index, name) is called at every slide point.
@@ -40,6 +42,7 @@ class LectureScene(Scene):
 
     def setup(self):
         self.theme = current_theme()
+        self.pace = current_pace()
         self.camera.background_color = self.theme.background
         self.marks: list[dict] = []
         self.displayed: dict[str, float] = {}
@@ -54,13 +57,17 @@ class LectureScene(Scene):
         return [name for name, _ in cls.slides]
 
     def slide_point(self, name: str, hold: float = HOLD_SECONDS) -> None:
-        """Hold briefly, then mark this moment as slide point `name` (declared in `slides`)."""
+        """Hold (at least `hold` s; at the reading pace until the narration since the previous
+        mark can be read), then mark this moment as slide point `name` (declared in `slides`)."""
         names = self.slide_names()
         if name not in names:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' is not declared in slides")
         expected = names[len(self.marks)] if len(self.marks) < len(names) else None
         if name != expected:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
+        if self.pace == "reading":
+            since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
+            hold = max(hold, reading_seconds(dict(self.slides)[name]) - since)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1

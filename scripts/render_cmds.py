@@ -15,6 +15,7 @@ import click
 
 from scripts.data_cmds import scenario_options
 from scripts.errors import UserError
+from scenes.pacing import PACES
 from scripts.pipeline.layout import QUALITIES, STILL_FORMATS, THEMES, stills_folder
 
 QUALITY_HELP = ", ".join(f"{q.name} = {q.width}x{q.height} {q.fps} fps" for q in QUALITIES.values())
@@ -35,6 +36,13 @@ def output_options(default_quality: str = "high"):
                             show_default=True, help=QUALITY_HELP + ".")(func)
         return func
     return decorate
+
+
+def pace_option(func):
+    return click.option("--pace", type=click.Choice(PACES), default=PACES[0], show_default=True,
+                        help="reading: each slide point holds until its narration (the captions) "
+                             "can be read at 15 characters/s; brisk: short holds, for talking over "
+                             "the video (lands in <quality>-<theme>-brisk/).")(func)
 
 
 def data_options(func):
@@ -62,13 +70,13 @@ def _pipeline_errors(func):
 
 
 def _session(command, preset, scenario_file, assignments, out, quality, theme, parallel, quiet,
-             as_json, data=None, formula=None, family=None, trials=None):
+             as_json, data=None, formula=None, family=None, trials=None, pace=None):
     from scripts.pipeline.inputs import resolve_input
     from scripts.pipeline.progress import make_reporter
     from scripts.pipeline.session import Session, Settings
 
     run_input = resolve_input(preset, scenario_file, assignments, data, formula, family, trials)
-    settings = Settings.make(out, quality, theme, parallel, make_reporter(quiet or as_json))
+    settings = Settings.make(out, quality, theme, parallel, make_reporter(quiet or as_json), pace)
     return Session(settings, run_input, command)
 
 
@@ -149,11 +157,12 @@ def list_cmd(as_json, out):
 @click.command(short_help="Videos of the scenes, one MP4 each.")
 @click.argument("scenes", nargs=-1)
 @output_options()
+@pace_option
 @scenario_options
 @data_options
 @_pipeline_errors
-def render(scenes, quality, theme, out, parallel, quiet, as_json, preset, scenario_file, assignments,
-           data, formula, family, trials):
+def render(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
+           assignments, data, formula, family, trials):
     """Render the videos of SCENES (all scenes by default), one MP4 per scene.
 
     Unchanged scenes come from the cache (OUT/.cache) in well under a second; a changed scenario
@@ -163,11 +172,12 @@ def render(scenes, quality, theme, out, parallel, quiet, as_json, preset, scenar
     Examples:
       glmm-explainer render                          # whole lecture, 1080p60, dark
       glmm-explainer render TitleCard -q low         # one scene, quick draft
+      glmm-explainer render PoolingComparison --pace brisk   # short holds, to talk over
       glmm-explainer render --preset simpson --set tau0=3 --theme light
       glmm-explainer render --data sleep.csv --formula 'Reaction ~ Days + (Days | Subject)'
     """
     session = _session("render", preset, scenario_file, assignments, out, quality, theme, parallel,
-                       quiet, as_json, data, formula, family, trials)
+                       quiet, as_json, data, formula, family, trials, pace)
     chosen = session.select(scenes)
     jobs = session.realise(chosen, "video", ("mp4",))
     for job in jobs:
@@ -228,10 +238,11 @@ def stills(scenes, formats, transparent, quality, theme, out, parallel, quiet, a
 @click.command(short_help="One MP4 with chapters, captions (VTT, SRT) and a PDF handout.")
 @click.argument("scenes", nargs=-1)
 @output_options()
+@pace_option
 @scenario_options
 @data_options
 @_pipeline_errors
-def lecture(scenes, quality, theme, out, parallel, quiet, as_json, preset, scenario_file,
+def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
             assignments, data, formula, family, trials):
     """The whole lecture (or SCENES, in lecture order) as one MP4 with a chapter per scene,
     captions (lecture.vtt, lecture.srt) timed from the slide points' narration, and a PDF
@@ -241,12 +252,13 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, preset, scena
     Examples:
       glmm-explainer lecture
       glmm-explainer lecture -q medium --theme light --preset simpson
+      glmm-explainer lecture --pace brisk            # short holds, for talking over it
       glmm-explainer lecture TitleCard -q low --out /tmp/draft
     """
     from scripts.pipeline.assemble import build_lecture
 
     session = _session("lecture", preset, scenario_file, assignments, out, quality, theme, parallel,
-                       quiet, as_json, data, formula, family, trials)
+                       quiet, as_json, data, formula, family, trials, pace)
     order = {scene.name: i for i, scene in enumerate(session.catalog)}
     chosen = sorted(session.select(scenes), key=lambda scene: order[scene.name])
     jobs = session.realise(chosen, "video", ("mp4",))

@@ -201,11 +201,43 @@ def test_lecture_has_chapters_captions_and_handout(tmp_path):
     assert vtt.startswith("WEBVTT") and "A title card. It has a formula." in vtt
     assert "00:00:00,000 --> " in srt and "Gaussian only." in srt
     # the last cue of the first scene ends at the scene's end (its last slide point)
-    assert f"--> 00:00:0{split:.3f}".replace(".", ",") in srt
+    assert f"--> 00:00:{split:06.3f}".replace(".", ",") in srt
     assert (folder / "handout.pdf").read_bytes().startswith(b"%PDF")
     manifest = json.loads((folder.parent / "manifest.json").read_text())
     assert {e["path"] for e in manifest["files"]} >= {"lecture/lecture.mp4", "lecture/lecture.vtt",
                                                       "lecture/lecture.srt", "lecture/handout.pdf"}
+
+
+def _cue_rates(vtt: str) -> list[float]:
+    """Characters per second of every caption cue."""
+    rates = []
+    for block in vtt.strip().split("\n\n")[1:]:
+        _, timing, *text = block.splitlines()
+        start, end = (sum(float(part) * 60 ** (2 - i) for i, part in enumerate(stamp.split(":")))
+                      for stamp in timing.split(" --> "))
+        rates.append(len(" ".join(text)) / (end - start))
+    return rates
+
+
+def test_reading_pace_leaves_time_to_read_the_captions_and_brisk_does_not(tmp_path):
+    reading = json.loads(run("lecture", "TinyCard", *LOW, "--out", tmp_path, "--json").stdout)
+    brisk = json.loads(run("lecture", "TinyCard", *LOW, "--out", tmp_path, "--json",
+                           "--pace", "brisk").stdout)
+    assert (reading["pace"], brisk["pace"]) == ("reading", "brisk")
+    assert brisk["folder"] == reading["folder"] + "-brisk"  # both kept, side by side
+    assert brisk["scenes"][0]["status"] == "rendered"  # the pace is part of a video's cache key
+    read_rates = _cue_rates((Path(reading["folder"]) / "lecture" / "lecture.vtt").read_text())
+    brisk_rates = _cue_rates((Path(brisk["folder"]) / "lecture" / "lecture.vtt").read_text())
+    assert max(read_rates) <= 15.5  # subtitle guidelines: 15-17 characters per second
+    assert max(brisk_rates) > 17  # TinyCard's narration is long for its animation
+    durations = [float(subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
+                                       "-of", "default=nw=1:nk=1", str(Path(r["folder"]) / "lecture" /
+                                                                        "lecture.mp4")],
+                                      capture_output=True, text=True, check=True).stdout)
+                 for r in (reading, brisk)]
+    assert durations[0] > durations[1] + 2
+    manifest = json.loads((Path(brisk["folder"]) / "manifest.json").read_text())
+    assert manifest["pace"] == "brisk"
 
 
 # ------------------------------------------------------------------ slides

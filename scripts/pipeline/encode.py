@@ -3,9 +3,16 @@
 Manim encodes every animation into its own partial movie with PyAV in the rendering process,
 then concatenates them. Here the renderer only copies each RGBA frame into a pipe (from a
 writer thread, so drawing the next frame overlaps the copy); one ffmpeg process per scene does
-the RGBA->YUV conversion and x264 encoding on the other core(s). Static holds (`wait`, slide
-points) are written as repeated frames, so the video is constant-frame-rate like Manim's.
-Outputs are bit-exact for the same frames (no encoder version or dates in the container).
+the RGBA->YUV conversion and x264 encoding on the other core(s).
+
+Static holds (`wait`, slide points) are not encoded frame by frame: converting and encoding a
+repeated 1080p frame costs ~17 ms of CPU, and a lecture paced for reading holds for minutes. A
+hold is sent as two copies of its frame (its first and last frame), and after encoding the
+timestamps of everything after the first copy are moved on by the hold's length (a lossless
+remux with ffmpeg's `setts` bitstream filter). The file is variable-frame-rate only in that
+some frames last longer; every timestamp stays on the 1/fps grid and the stream still declares
+the scene's frame rate. Outputs are bit-exact for the same frames (no encoder version or dates
+in the container).
 """
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ from pathlib import Path
 X264_PRESET = os.environ.get("GLMM_EXPLAINER_X264_PRESET", "veryfast")
 X264_CRF = os.environ.get("GLMM_EXPLAINER_X264_CRF", "20")
 BITEXACT = ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1"]
+TICKS_PER_FRAME = 256  # the MP4 track's timescale is fps * this: hold lengths are whole ticks
+MIN_HOLD = 3  # a hold shorter than this is sent frame by frame (nothing to gain)
 
 
 def x264_args(preset: str = X264_PRESET, crf: str = X264_CRF) -> list[str]:
@@ -47,13 +56,16 @@ class FramePipe:
         self.target = Path(target)
         self.tmp = self.target.with_name(f".{self.target.name}.part.mp4")
         self.frame_bytes = width * height * 4
-        self.frames = 0
+        self.fps = fps
+        self.frames = 0  # frames of the video, holds counted in full
+        self.sent = 0  # frames piped to ffmpeg
+        self.holds: list[tuple[int, int]] = []  # (index of a hold's first copy, frames it skips)
         self.on_frames = on_frames
         self._log = tempfile.TemporaryFile()
         cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "rawvideo",
                "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-framerate", str(fps),
-               "-i", "pipe:0", "-an", *(extra_args or x264_args()), *BITEXACT, "-y",
-               str(self.tmp)]
+               "-i", "pipe:0", "-an", *(extra_args or x264_args()), *BITEXACT,
+               "-video_track_timescale", str(fps * TICKS_PER_FRAME), "-y", str(self.tmp)]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      stderr=self._log)
         try:  # a bigger pipe means fewer wake-ups per frame (Linux only; harmless elsewhere)
@@ -87,7 +99,13 @@ class FramePipe:
             self._fail("ffmpeg stopped reading frames")
         if frame.nbytes != self.frame_bytes:
             raise EncodeError(f"frame has {frame.nbytes} bytes, expected {self.frame_bytes}")
-        self._queue.put((frame, repeat))
+        if repeat >= MIN_HOLD:
+            self.holds.append((self.sent, repeat - 2))
+            self._queue.put((frame, 2))
+            self.sent += 2
+        else:
+            self._queue.put((frame, repeat))
+            self.sent += repeat
         self.frames += repeat
         now = time.monotonic()
         if self.on_frames and now - self._last_report > 0.2:
@@ -105,11 +123,33 @@ class FramePipe:
         code = self.proc.wait()
         if code != 0 or self._error is not None:
             self._fail(f"ffmpeg exited with status {code}")
+        if self.holds:
+            self._stretch_holds()
         os.replace(self.tmp, self.target)
         self._log.close()
         if self.on_frames:
             self.on_frames(self.frames)
         return self.frames
+
+    def _stretch_holds(self) -> None:
+        """Move every frame after a hold's first copy on by the frames the hold skipped.
+        Written in seconds (TB is the time base the filter sees, which ffmpeg may change)."""
+        def shifted(stamp: str) -> str:
+            steps = "+".join(f"gt({stamp}*TB,{(index + 0.5) / self.fps!r})*{skip}"
+                             for index, skip in self.holds)
+            return f"{stamp}+({steps})/({self.fps}*TB)"
+
+        stretched = self.tmp.with_name(self.tmp.name + ".vfr.mp4")
+        cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(self.tmp),
+               "-map", "0:v", "-c", "copy", "-bsf:v", f"setts=pts='{shifted('PTS')}':dts='{shifted('DTS')}'",
+               "-movflags", "+faststart", *BITEXACT, "-video_track_timescale",
+               str(self.fps * TICKS_PER_FRAME), "-y", str(stretched)]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            stretched.unlink(missing_ok=True)
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            self._fail(f"ffmpeg could not retime the holds: {lines[-1] if lines else result.returncode}")
+        os.replace(stretched, self.tmp)
 
     def abort(self) -> None:
         try:

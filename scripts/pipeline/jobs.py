@@ -6,7 +6,7 @@ Cache key of a scene product = sha256 of
   scene name + hash of its module's source closure (the module, scenes/base.py, theme,
   context, common and every estimator file it imports),
   hash of the pipeline's own worker/capture/encode code and the encoder settings,
-  theme, pixel size and frame rate,
+  theme, pixel size and frame rate, and for videos the pace (holds for reading, or brisk),
   versions of manim, numpy, scipy, pycairo, ManimPango, Pillow, this package, and
   fingerprints of the ffmpeg/latex/dvisvgm binaries,
   and the input digest (scenario digest; for --data also the CSV's sha256, formula, family,
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from scenes.pacing import PACE_ENV
 from scripts.pipeline.cache import Cache, CacheObject, make_key
 from scripts.pipeline.catalog import SceneInfo
 from scripts.pipeline.layout import Quality
@@ -47,6 +48,7 @@ class SceneJob:
     theme: str
     products: tuple[str, ...]
     transparent: bool = False
+    pace: str = "reading"  # videos only: a still is the same picture at any pace
     found: dict[str, CacheObject] = field(default_factory=dict)
 
     @property
@@ -67,6 +69,7 @@ class SceneJob:
                  "transparent": self.transparent, "versions": library_versions()}
         if self.kind == "video":
             parts["fps"] = self.quality.fps
+            parts["pace"] = self.pace
             parts["encoder"] = encoder_fingerprint()
         return parts
 
@@ -92,7 +95,8 @@ class SceneJob:
         return {"scene": self.scene.name, "module": self.scene.module,
                 "module_path": self.scene.module_path, "kind": self.kind,
                 "width": self.quality.width, "height": self.quality.height, "fps": self.quality.fps,
-                "theme": self.theme, "formats": formats, "transparent": self.transparent}
+                "theme": self.theme, "formats": formats, "transparent": self.transparent,
+                "env": {PACE_ENV: self.pace if self.kind == "video" else "brisk"}}
 
     def commit(self, cache: Cache, input_digest: str, workdir: Path, meta: dict) -> None:
         """Store a finished worker's outputs: one cache object per product."""
@@ -114,10 +118,10 @@ class SceneJob:
 
 def plan_jobs(scenes: list[SceneInfo], kind: str, quality: Quality, theme: str,
               products: tuple[str, ...], transparent: bool, cache: Cache,
-              input_digest: str) -> list[SceneJob]:
+              input_digest: str, pace: str = "reading") -> list[SceneJob]:
     jobs = []
     for scene in scenes:
-        job = SceneJob(scene, kind, quality, theme, products, transparent)
+        job = SceneJob(scene, kind, quality, theme, products, transparent, pace)
         job.lookup(cache, input_digest)
         jobs.append(job)
     return jobs

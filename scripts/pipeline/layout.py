@@ -1,6 +1,6 @@
 """Where every output goes: one predictable tree per scenario, quality and theme.
 
-<out>/<scenario-name>-<input-hash>/<quality>-<theme>/
+<out>/<scenario-name>-<input-hash>/<quality>-<theme>[-brisk]/   (-brisk: videos at the brisk pace)
     videos/<Scene>.mp4
     stills/png|svg|pdf|png-transparent|svg-transparent|pdf-transparent/<Scene>-NN-<slide>.<ext>
     lecture/lecture.mp4, lecture.vtt, lecture.srt, handout.pdf
@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from scenes.pacing import PACES
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,10 @@ def slug(text: str) -> str:
     return cleaned or "lecture"
 
 
-def run_dir(out: Path, name: str, digest: str, quality: str, theme: str) -> Path:
-    return Path(out) / f"{slug(name)}-{digest[:12]}" / f"{quality}-{theme}"
+def run_dir(out: Path, name: str, digest: str, quality: str, theme: str,
+            pace: str | None = None) -> Path:
+    variant = f"-{pace}" if pace and pace != PACES[0] else ""
+    return Path(out) / f"{slug(name)}-{digest[:12]}" / f"{quality}-{theme}{variant}"
 
 
 def stills_folder(fmt: str, transparent: bool) -> str:

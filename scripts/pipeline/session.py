@@ -33,10 +33,13 @@ class Settings:
     theme: str
     parallel: int
     reporter: Reporter
+    pace: str | None = None  # videos: "reading" or "brisk"; None for commands without video
 
     @classmethod
-    def make(cls, out, quality: str, theme: str, parallel: int | None, reporter: Reporter):
-        return cls(Path(out), QUALITIES[quality], theme, parallel or os.cpu_count() or 1, reporter)
+    def make(cls, out, quality: str, theme: str, parallel: int | None, reporter: Reporter,
+             pace: str | None = None):
+        return cls(Path(out), QUALITIES[quality], theme, parallel or os.cpu_count() or 1, reporter,
+                   pace)
 
 
 @dataclass
@@ -64,7 +67,7 @@ class Session:
             raise PipelineError(str(exc)) from None
         q = self.settings.quality
         self.folder = run_dir(self.out, self.run_input.name, self.run_input.digest, q.name,
-                              self.settings.theme)
+                              self.settings.theme, self.settings.pace)
         self.outcomes: dict[str, Outcome] = {}
         self.entries: list[dict] = []
         self.failures = []
@@ -100,7 +103,8 @@ class Session:
         the run if a scene failed (what finished is kept and placed first by the caller's
         `finish`)."""
         jobs = plan_jobs(scenes, kind, self.settings.quality, self.settings.theme, products,
-                         transparent, self.cache, self.run_input.digest)
+                         transparent, self.cache, self.run_input.digest,
+                         self.settings.pace or "reading")
         todo = [job for job in jobs if job.missing]
         self._cached_count = len(jobs) - len(todo)
         for job in jobs:
@@ -182,6 +186,8 @@ class Session:
                   "scenario_hash": self.run_input.digest,
                   "quality": {"name": q.name, "width": q.width, "height": q.height, "fps": q.fps},
                   "theme": self.settings.theme}
+        if self.settings.pace:
+            header["pace"] = self.settings.pace
         return manifest.update(self.folder, header, self.entries)
 
     def summary(self, manifest_path: Path | None) -> dict:
@@ -189,6 +195,7 @@ class Session:
                 "manifest": str(manifest_path) if manifest_path else None,
                 "scenario": {"name": self.run_input.name, "hash": self.run_input.digest},
                 "quality": self.settings.quality.name, "theme": self.settings.theme,
+                "pace": self.settings.pace,
                 "scenes": [vars(outcome) for outcome in self.outcomes.values()],
                 "files": [str(self.folder / entry["path"]) for entry in self.entries],
                 "seconds": round(time.perf_counter() - self.started, 3)}
