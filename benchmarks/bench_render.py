@@ -10,8 +10,11 @@ another), all with a warm TeX cache and best of --repeat runs:
   plain       `python -m manim render -q? --disable_caching` (CLI start included; caching off
               only so that repeats really render - it also spares manim its hashing)
   floor       ffmpeg/libx264 encoding the same number of frames at that size from raw RGBA
-              (frames decoded from the pipeline's video in a second process): manim's default
-              settings (crf 23, preset medium) and the pipeline's (veryfast, crf 20)
+              (frames decoded from the pipeline's video at its frame rate in a second process,
+              holds as repeated frames, as Manim encodes them): manim's default settings
+              (crf 23, preset medium) and the pipeline's (veryfast, crf 20)
+Every render runs at --pace (default reading, the CLI's default), plain Manim's too, so both
+make the same video.
 RTF = wall time / video duration. Then:
   stills      every slide point of the scene set as PNG (and SVG+PDF), warm TeX, per still
   cached      `glmm-explainer lecture` a second time (whole scene set), checking manim is not
@@ -63,18 +66,16 @@ def duration_of(path: Path) -> float:
     return float(out.stdout)
 
 
-def frames_of(path: Path) -> int:
-    out = subprocess.run(["ffprobe", "-v", "error", "-count_packets", "-select_streams", "v:0",
-                          "-show_entries", "stream=nb_read_packets", "-of", "default=nw=1:nk=1", str(path)],
-                         capture_output=True, text=True, check=True)
-    return int(out.stdout)
+def frames_of(path: Path, quality: str) -> int:
+    """Frames the video shows (a hold is stored as two frames, shown for its whole length)."""
+    return round(duration_of(path) * SIZES[quality][2])
 
 
 def encode_floor(video: Path, quality: str, x264: list[str]) -> tuple[float, float]:
     """(wall, cpu) of one ffmpeg encoding the video's frames (decoded by another process)."""
     w, h, fps = SIZES[quality]
-    decoder = subprocess.Popen(["ffmpeg", "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt",
-                                "rgba", "-"], stdout=subprocess.PIPE)
+    decoder = subprocess.Popen(["ffmpeg", "-v", "error", "-i", str(video), "-vf", f"fps={fps}", "-f",
+                                "rawvideo", "-pix_fmt", "rgba", "-"], stdout=subprocess.PIPE)
     started = time.perf_counter()
     encoder = subprocess.Popen(["ffmpeg", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgba", "-s",
                                 f"{w}x{h}", "-framerate", str(fps), "-i", "-", *x264, "-pix_fmt", "yuv420p",
@@ -147,13 +148,15 @@ def main() -> None:
     parser.add_argument("--scene-set", choices=("auto", "lecture", "samples"), default="auto",
                         help="scenes for the stills/workers/cached sections")
     parser.add_argument("--skip-rtf", action="store_true")
+    parser.add_argument("--pace", choices=("reading", "brisk"), default="reading",
+                        help="pace of every render, ours and plain Manim's (same video length)")
     parser.add_argument("--json", dest="json_file")
     args = parser.parse_args()
     qualities = [q for q in args.qualities.split(",") if q]
     work = Path(tempfile.mkdtemp(prefix="bench-render-"))
-    base_env = {**os.environ, "GLMM_EXPLAINER_THEME": "dark"}
+    base_env = {**os.environ, "GLMM_EXPLAINER_THEME": "dark", "GLMM_EXPLAINER_PACE": args.pace}
     scene_env = {**base_env, "GLMM_EXPLAINER_SCENE_MODULES": args.module}
-    results: dict = {"machine": {"cores": os.cpu_count()}, "scene": args.scene, "rtf": {},
+    results: dict = {"machine": {"cores": os.cpu_count()}, "scene": args.scene, "pace": args.pace, "rtf": {},
                      "load_average_start": os.getloadavg()}
     print(f"# bench_render: {args.scene} ({Path(args.module).name}), {os.cpu_count()} cores, work {work}",
           file=sys.stderr)
@@ -171,10 +174,11 @@ def main() -> None:
         ours = []
         for _ in range(args.repeat):
             cold(ours_out)
-            ours.append(cli("render", args.scene, "-q", quality, "-j", "1", "--out", ours_out, "--quiet",
-                            env=scene_env))
-        [video] = list(ours_out.glob(f"*/{quality}-dark/videos/{args.scene}.mp4"))
-        duration, frames = duration_of(video), frames_of(video)
+            ours.append(cli("render", args.scene, "-q", quality, "-j", "1", "--pace", args.pace, "--out",
+                            ours_out, "--quiet", env=scene_env))
+        variant = "" if args.pace == "reading" else f"-{args.pace}"
+        [video] = list(ours_out.glob(f"*/{quality}-dark{variant}/videos/{args.scene}.mp4"))
+        duration, frames = duration_of(video), frames_of(video, quality)
         row = {"duration": duration, "frames": frames, "pipeline_wall": min(ours)}
         if not args.skip_plain:
             plain = []
@@ -226,18 +230,19 @@ def main() -> None:
             times = []
             for _ in range(args.repeat):
                 cold(set_out)
-                times.append(cli("render", *names, "-q", quality, "-j", jobs, "--out", set_out,
-                                 "--quiet", env=set_env))
+                times.append(cli("render", *names, "-q", quality, "-j", jobs, "--pace", args.pace,
+                                 "--out", set_out, "--quiet", env=set_env))
             workers[jobs] = min(times)
         row = {"quality": quality, "j1": workers[1], "j2": workers[2], "speedup": workers[1] / workers[2]}
         results["workers"].append(row)
         print(f"  workers: {row}", file=sys.stderr)
 
-    cli("lecture", *names, "-q", "low", "--out", set_out, "--quiet", env=set_env)
-    cached = [cli("lecture", *names, "-q", "low", "--out", set_out, "--quiet", env=set_env)
+    cli("lecture", *names, "-q", "low", "--pace", args.pace, "--out", set_out, "--quiet", env=set_env)
+    cached = [cli("lecture", *names, "-q", "low", "--pace", args.pace, "--out", set_out, "--quiet",
+                  env=set_env)
               for _ in range(max(2, args.repeat))]
     probe = subprocess.run([PY, "-X", "importtime", "-c", "from scripts.cli import cli; cli()", "lecture", *names,
-                            "-q", "low", "--out", str(set_out), "--quiet"], cwd=ROOT, env=set_env,
+                            "-q", "low", "--pace", args.pace, "--out", str(set_out), "--quiet"], cwd=ROOT, env=set_env,
                            capture_output=True, text=True)
     imported_manim = any(line.rsplit("|", 1)[-1].strip() == "manim" for line in probe.stderr.splitlines())
     results["cached_lecture"] = {"wall": min(cached), "imports_manim": imported_manim,
@@ -257,7 +262,7 @@ def main() -> None:
 
 def table(results: dict) -> str:
     load = results["load_average_start"][0], results["load_average_end"][0]
-    lines = [f"Scene {results['scene']}, {results['machine']['cores']} cores; RTF = wall / video duration "
+    lines = [f"Scene {results['scene']} at the {results['pace']} pace, {results['machine']['cores']} cores; RTF = wall / video duration "
              f"(lower is faster); 1-min load average at start/end: {load[0]:.2f}/{load[1]:.2f} "
              "(above ~0.3 other processes were competing)", "",
              "| quality | video | pipeline RTF | plain Manim RTF | encode floor, Manim settings | "

@@ -6,12 +6,8 @@ import sys
 
 import click
 
-from estimator.fit import fit as fit_model
 from estimator.scenario import load_scenario
-from estimator.simulate import simulate as simulate_data
-from estimator.table import read_csv, write_csv
 from scripts.presets import resolve_scenario
-from scripts.summary import format_summary
 
 
 def scenario_options(func):
@@ -62,6 +58,9 @@ def simulate(preset, scenario_file, assignments, out):
     Example:
       glmm-explainer simulate --preset simpson --set seed=3 --out media/data/simpson.csv
     """
+    from estimator.simulate import simulate as simulate_data
+    from estimator.table import write_csv
+
     data = simulate_data(resolve_scenario(preset, scenario_file, assignments))
     write_csv(data.table, out)
     click.echo(f"wrote {len(data.table['y'])} rows in {len(data.group_labels)} groups to {out}", err=True)
@@ -87,6 +86,10 @@ def fit(data, formula, family, method, nagq, trials, as_json, trace):
       glmm-explainer fit sleep.csv --formula 'Reaction ~ Days + (Days | Subject)'
       glmm-explainer fit counts.csv --formula 'c ~ x + (1 | g)' --family poisson --nagq 9 --json
     """
+    from estimator.fit import fit as fit_model  # scipy: imported only by the commands that fit
+    from estimator.table import read_csv
+    from scripts.summary import format_summary
+
     table = read_csv(data)
     result = fit_model(formula, table, family=family.lower(), method=method.lower(), nagq=nagq,
                        trials=trials)
