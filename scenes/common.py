@@ -10,6 +10,7 @@ they draw numbers handed to them (from FitResult, the simulation's truth or the 
 API (add, don't rename):
   Region, SAFE_REGION, TITLE_REGION, CONTENT_REGION, PLOT_REGION, PANEL_REGION, fit_in_region
   title_text, body_text, wrapped_text, math_tex, term_tex, light_up, pulse
+  LABEL_SLOT, math_with_label
   nice_ticks, x_axis_limits, padded_range, PlotAxes, make_axes
   group_mark, GroupCloud, data_cloud
   fitted_line, grand_mean_line, group_lines
@@ -153,6 +154,51 @@ def wrapped_text(text: str, max_width: float, theme: Theme, size: int = SMALL_SI
 def math_tex(tex: str, theme: Theme, size: int = BODY_SIZE + 6, color: str | None = None) -> MathTex:
     """A formula in the theme's foreground (TeX looks smaller than text: sizes start at ~30)."""
     return MathTex(tex, font_size=size, color=color or theme.foreground)
+
+
+# A one-glyph placeholder part of a MathTex, where math_with_label draws the user's text.
+LABEL_SLOT = r"\mathrm{X}"
+
+
+def math_with_label(*parts: str, label: str, size: int = BODY_SIZE + 6, color: str | None = None,
+                    theme: Theme | None = None) -> MathTex:
+    r"""MathTex(*parts) with user text (a group label from the data: any characters, any script)
+    drawn by Pango where a part is LABEL_SLOT, e.g. `math_with_label(r"\lambda_{", LABEL_SLOT,
+    "}", "=", ..., label="R&D Zürich")`. The text never passes through TeX, so TeX specials and
+    characters the TeX template cannot set (manim's has no inputenc/fontenc: OT1 only) are
+    shown as written, in the lecture's font, as on the axes. It takes the placeholder's size
+    (cap height) and baseline; glyphs to the right of the placeholder move over to make room.
+    Part indices stay those of `parts` (the slot part holds the Text). For text that must stay
+    inside TeX, see theme.tex_text."""
+    formula = MathTex(*parts, font_size=size, color=color or (theme.foreground if theme else None))
+    for k, tex in enumerate(formula.tex_strings):
+        if tex == LABEL_SLOT:
+            _fill_slot(formula, formula[k], label)
+    return formula
+
+
+def _fill_slot(formula: MathTex, part, label: str) -> None:
+    """Replace the placeholder glyph of `part` by `label` set with Pango. The label is set after
+    an "X" (so the cap height and baseline can be matched to TeX's X) and the X is then dropped:
+    this also keeps a label in a right-to-left script, which Text draws empty on its own."""
+    slot = part[0]
+    shown = label if label.strip() else '""'
+    text = Text("X" + shown, font=FONT, font_size=48, color=slot.get_color())
+    if len(text) < 2:                                         # nothing visible in the label
+        shown, text = '""', Text('X""', font=FONT, font_size=48, color=slot.get_color())
+    x_glyph = text[0]
+    text.scale(slot.height / x_glyph.height)
+    text.shift(slot.get_bottom()[1] * UP - x_glyph.get_bottom()[1] * UP)
+    text.remove(x_glyph)
+    text.shift(RIGHT * (slot.get_left()[0] - text.get_left()[0]))
+    grow = text.width - slot.width
+    edge = slot.get_right()[0] - 1e-6
+    for glyph in formula.get_family():
+        if glyph.has_points() and glyph is not slot and glyph.get_left()[0] >= edge:
+            glyph.shift(RIGHT * grow)
+    part.remove(slot)
+    part.add(text)
+    part.label = shown          # what the slot shows (tests and callers can read it back)
 
 
 def term_tex(parts: Sequence[tuple[str, str | None]], theme: Theme, size: int = BODY_SIZE + 6,
@@ -686,16 +732,20 @@ class Readout(VGroup):
     table's rounding). `set_value(v)` changes it in place; `update_to(v)` returns the
     animation. With `key` and `recorder` (a scene's record_number) every shown value is
     recorded. `prefix` is plain text before a TeX label ("pooled" + beta-hat); `suffix` follows
-    the number. Parts: `label`, `number`; `value` is the number shown."""
+    the number. `label` may also be a ready mobject (math_with_label: a formula with a group
+    label in it). Parts: `label`, `number`; `value` is the number shown."""
 
-    def __init__(self, label: str, value: float | None, theme: Theme, color: str | None = None,
-                 tex: bool = True, size: int = BODY_SIZE + 4, sig: int = 3, key: str | None = None,
+    def __init__(self, label: str | VMobject, value: float | None, theme: Theme,
+                 color: str | None = None, tex: bool = True, size: int = BODY_SIZE + 4, sig: int = 3,
+                 key: str | None = None,
                  recorder: Callable[[str, float], float] | None = None, suffix: str = "",
                  prefix: str = ""):
         super().__init__()
         self.theme, self.color, self.size, self.sig, self.suffix = theme, color or theme.foreground, size, sig, suffix
         self.key, self._recorder = key, _Shared(recorder)
-        if tex:
+        if not isinstance(label, str):
+            self.label = label          # built by the caller, e.g. math_with_label for a group label
+        elif tex:
             self.label = MathTex(label, font_size=size + 6, color=self.color)
         else:
             self.label = Text(label, font=FONT, font_size=size, color=self.color)

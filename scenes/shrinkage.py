@@ -16,14 +16,17 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, GrowArrow,
                    LaggedStart, MathTex, Rectangle, Text, Transform, VGroup)
 
 from scenes.base import LectureScene
-from scenes.common import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, coef_pairs,
-                           filled_mark, fixed_effect_mark, focus_group, hollow_mark, legend,
-                           make_axes, math_tex, padded_range, scene_fit, shrink_arrow, side_panel,
-                           slope_term, title_text, wrapped_text)
+from scenes.common import (INTERCEPT_TERM, LABEL_SLOT, PANEL_REGION, PLOT_REGION, Readout,
+                           coef_pairs, filled_mark, fixed_effect_mark, focus_group, hollow_mark,
+                           legend, make_axes, math_tex, math_with_label, padded_range, scene_fit,
+                           shrink_arrow, side_panel, slope_term, title_text, wrapped_text)
 from scenes.context import input_from_scenario, lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 
 SIZE = 22
+# lambda with a group label as subscript; the label is drawn by Pango (math_with_label), so any
+# label from a user's CSV shows as written and never breaks TeX.
+LAMBDA_OF_LABEL = (r"\lambda_{", LABEL_SLOT, "}")
 READ_ME = ("Each row is one group, sorted by its own (no-pooling) intercept, largest on top. "
            "The arrow shows the pull toward the grand mean.")
 
@@ -109,11 +112,11 @@ def lambda_formula(fit, label: str, theme, size: int = 30):
                            (8, group_color)):
             general[idx].set_color(color)
         sigma = fit.sigma
-        filled = MathTex(r"\lambda_{\mathrm{" + label + "}}", "=", "{" + fmt(tau) + "^2", r"\over",
-                         fmt(tau) + "^2", "+", fmt(sigma) + "^2", "/", str(n) + "}", "=", fmt(lam),
-                         font_size=size, color=theme.foreground)
-        for idx, color in ((0, lam_color), (2, theme.between), (4, theme.between), (6, theme.within),
-                           (8, group_color), (10, lam_color)):
+        filled = math_with_label(*LAMBDA_OF_LABEL, "=", "{" + fmt(tau) + "^2", r"\over",
+                                 fmt(tau) + "^2", "+", fmt(sigma) + "^2", "/", str(n) + "}", "=",
+                                 fmt(lam), label=label, size=size, theme=theme)
+        for idx, color in ((0, lam_color), (1, lam_color), (4, theme.between), (6, theme.between),
+                           (8, theme.within), (10, group_color), (12, lam_color)):
             filled[idx].set_color(color)
         numbers = {"tau0_hat": tau, "sigma_hat": sigma, f"n[{label}]": n, f"lambda[{label}]": lam}
     else:
@@ -122,9 +125,9 @@ def lambda_formula(fit, label: str, theme, size: int = 30):
                           r"\hat\tau_0^2}", font_size=size, color=theme.foreground)
         general[0].set_color(lam_color)
         general[6].set_color(theme.between)
-        filled = MathTex(r"\lambda_{\mathrm{" + label + "}}", "=", "1", "-", "{" + fmt(var), r"\over",
-                         fmt(tau) + "^2}", "=", fmt(lam), font_size=size, color=theme.foreground)
-        for idx, color in ((0, lam_color), (6, theme.between), (8, lam_color)):
+        filled = math_with_label(*LAMBDA_OF_LABEL, "=", "1", "-", "{" + fmt(var), r"\over",
+                                 fmt(tau) + "^2}", "=", fmt(lam), label=label, size=size, theme=theme)
+        for idx, color in ((0, lam_color), (1, lam_color), (8, theme.between), (10, lam_color)):
             filled[idx].set_color(color)
         numbers = {"tau0_hat": tau, f"condvar[{label}]": var, f"lambda[{label}]": lam}
     return general, filled, numbers
@@ -259,8 +262,10 @@ class ShrinkageSweep(LectureScene):
                            prefix="simulated", key="tau0", recorder=rec)
         tau_hat = Readout(r"\hat\tau_0 =", f.re_sd[INTERCEPT_TERM], theme, color=theme.between,
                           size=SIZE, prefix="estimated", key="tau0_hat", recorder=rec)
-        lam = Readout(r"\lambda_{\mathrm{" + focus + "}} =", f.shrinkage[focus], theme, color=theme.partial,
-                      size=SIZE + 4, key=f"lambda[{focus}]", recorder=rec)
+        lam_label = math_with_label(*LAMBDA_OF_LABEL, "=", label=focus, size=SIZE + 10,
+                                    color=theme.partial)
+        lam = Readout(lam_label, f.shrinkage[focus], theme, color=theme.partial, size=SIZE + 4,
+                      key=f"lambda[{focus}]", recorder=rec)
         lam_note = Text(f"{focus}: n = {sizes[j_focus]}, the smallest {s.group_label}", font=FONT,
                         font_size=LABEL_SIZE, color=theme.group_color(j_focus))
         key = legend([("no_pool", "no pooling"), ("partial", "partial pooling"),
