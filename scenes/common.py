@@ -151,6 +151,12 @@ def wrapped_text(text: str, max_width: float, theme: Theme, size: int = SMALL_SI
     return group
 
 
+def code_text(code: str, theme: Theme, size: int = SMALL_SIZE) -> Text:
+    """Code as typed (an lme4 formula): Pango's monospace keeps '~' and '|' as on a keyboard,
+    where TeX's typewriter font draws '~' as a raised accent, and any column name is safe."""
+    return Text(code, font="DejaVu Sans Mono", font_size=size, color=theme.foreground)
+
+
 def math_tex(tex: str, theme: Theme, size: int = BODY_SIZE + 6, color: str | None = None) -> MathTex:
     """A formula in the theme's foreground (TeX looks smaller than text: sizes start at ~30)."""
     return MathTex(tex, font_size=size, color=color or theme.foreground)

@@ -12,7 +12,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, LaggedStart, Polygon, Text, Transform, VGroup
 
 from scenes.base import LectureScene
-from scenes.common import (PANEL_REGION, Readout, coef_pairs, data_cloud, filled_mark,
+from scenes.common import (PANEL_REGION, Readout, code_text, coef_pairs, data_cloud, filled_mark,
                            fixed_effect_mark, grand_mean_line, group_lines, legend, make_axes,
                            math_tex, padded_range, side_panel, title_text, wrapped_text, x_axis_limits)
 from scenes.context import input_from_scenario, lecture_input
@@ -75,7 +75,7 @@ class RandomSlopes(LectureScene):
         cloud.set_opacity(0.35)
         first = intercept_fit or slope_fit
         lines = group_lines(axes, coef_pairs(first, "partial"), theme, x_spans=spans)
-        syntax = math_tex(r"\texttt{y \textasciitilde{} x + (1 | g)}", theme, size=30)
+        syntax = code_text(first.formula, theme)
         sd0 = Readout(r"\hat\tau_0 =", first.re_sd["(Intercept)"], theme, size=22,
                       key="tau0_intercept_model", recorder=rec)
         items = [syntax, sd0]
@@ -88,7 +88,8 @@ class RandomSlopes(LectureScene):
         self.slide_point("intercepts")
 
         # Section: intercepts and slopes -> the same lines tilt
-        slope_syntax = math_tex(r"\texttt{y \textasciitilde{} x + (1 + x | g)}", theme, size=30).move_to(syntax, aligned_edge=LEFT)
+        slope_syntax = code_text(slope_fit.formula, theme)
+        slope_syntax.scale_to_fit_width(min(slope_syntax.width, PANEL_REGION.width)).move_to(syntax, aligned_edge=LEFT)
         tilted = group_lines(axes, coef_pairs(slope_fit, "partial"), theme, x_spans=spans)
         slope = slope_fit.re_terms[1]     # the varying slope's predictor ("x" when simulated)
         sd1 = Readout(r"\hat\tau_1 =", slope_fit.re_sd[slope], theme, size=22, key="tau1", recorder=rec)
