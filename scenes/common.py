@@ -174,8 +174,7 @@ def math_with_label(*parts: str, label: str, size: int = BODY_SIZE + 6, color: s
     characters the TeX template cannot set (manim's has no inputenc/fontenc: OT1 only) are
     shown as written, in the lecture's font, as on the axes. It takes the placeholder's size
     (cap height) and baseline; glyphs to the right of the placeholder move over to make room.
-    Part indices stay those of `parts` (the slot part holds the Text). For text that must stay
-    inside TeX, see theme.tex_text."""
+    Part indices stay those of `parts` (the slot part holds the Text)."""
     formula = MathTex(*parts, font_size=size, color=color or (theme.foreground if theme else None))
     for k, tex in enumerate(formula.tex_strings):
         if tex == LABEL_SLOT:

@@ -10,7 +10,6 @@ Dark is the default (screens); light is for projectors in bright rooms.
 from __future__ import annotations
 
 import os
-import unicodedata
 from dataclasses import dataclass
 
 # Okabe & Ito (2008) colour-blind-safe qualitative palette, then Paul Tol's muted set.
@@ -94,63 +93,3 @@ def fmt(value: float | None, sig: int = 3) -> str:
 def fmt_tex(value: float | None, sig: int = 3) -> str:
     """`fmt` for use inside MathTex: TeX wants an ASCII minus (it sets it as a true minus)."""
     return fmt(value, sig).replace("\u2212", "-")
-
-
-# Text that reaches TeX from the user (group labels, column names): TeX-safe spellings.
-_TEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-    "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\ensuremath{\sim}",
-    " ": r"\ ", "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
-    '"': r"{\char34}",
-    # No ligatures: "--" stays two hyphens, "''" two quotes, "!`" is not an inverted "!".
-    "-": "-{}", "'": "'{}", "`": "`{}", "!": "!{}", "?": "?{}",
-}
-# Accents the manim template's font encoding (OT1, no inputenc/fontenc packages) can set, by the
-# Unicode combining mark that NFD splits them into.
-_TEX_ACCENT = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=",
-               "\u0306": "u", "\u0307": ".", "\u0308": '"', "\u030A": "r", "\u030B": "H",
-               "\u030C": "v", "\u0327": "c"}
-_TEX_LETTER = {"ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "œ": r"\oe{}", "Œ": r"\OE{}",
-               "ø": r"\o{}", "Ø": r"\O{}", "ł": r"\l{}", "Ł": r"\L{}", "ı": r"\i{}"}
-
-
-def tex_text(text: str) -> str:
-    r"""Arbitrary text as a TeX fragment that typesets it literally, wrapped in `\text{...}`
-    (amsmath) so it is set as text in math mode too: use it as is, e.g.
-    MathTex(r"\lambda_{" + tex_text(label) + "}"), not inside \mathrm{} (which would drop
-    spaces and set "-" as a minus). Also fine in Tex.
-
-    TeX's specials \ { } $ & # ^ _ % ~ are escaped, spaces stay visible, and OT1 oddities
-    ("<" would print as an inverted "!", "|" as a dash, "--" as a ligature) are avoided.
-    Non-ASCII: manim's default template has no inputenc/fontenc, so only OT1 can be used.
-    Latin letters with accents become TeX accent commands (Zürich -> Z\"{u}rich, exact) and a
-    few special letters their TeX names (ß, ø, ł, æ, œ); NFKD folds compatibility forms
-    (², ﬁ, full-width letters) to ASCII; an accent OT1 lacks is dropped (ą -> a); anything
-    else (Greek, Cyrillic, CJK, emoji) becomes "?". Where the exact spelling matters, draw
-    the text with Pango instead (scenes.common.math_with_label does that for group labels)."""
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        if char in _TEX_SPECIAL:
-            out.append(_TEX_SPECIAL[char])
-        elif char.isascii():
-            out.append(char if char.isprintable() else r"\ ")
-        elif char in _TEX_LETTER:
-            out.append(_TEX_LETTER[char])
-        elif char.isspace():
-            out.append(r"\ ")
-        elif unicodedata.category(char) == "Cf":
-            continue                                    # invisible format marks (zero width)
-        else:
-            base, *marks = unicodedata.normalize("NFD", char)
-            folded = unicodedata.normalize("NFKD", base)
-            if not folded.isascii() or not folded.isprintable():
-                out.append("?")
-                continue
-            piece = "".join(_TEX_SPECIAL.get(c, c) for c in folded)
-            if base in ("i", "j") and any(mark in _TEX_ACCENT for mark in marks):
-                piece = "\\" + base + "{}"              # dotless i/j under an accent
-            for mark in marks:
-                if mark in _TEX_ACCENT:
-                    piece = "\\" + _TEX_ACCENT[mark] + "{" + piece + "}"
-            out.append(piece)
-    return r"\text{" + "".join(out) + "}"

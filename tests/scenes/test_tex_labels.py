@@ -1,6 +1,5 @@
-"""User text (group labels from a CSV, column names) never breaks LaTeX: theme.tex_text makes
-any text a TeX fragment that sets it literally, and common.math_with_label draws a group label
-inside a formula with Pango, so the shrinkage scene shows labels such as `R&D`, `50%` or
+"""User text (group labels from a CSV) never breaks LaTeX: common.math_with_label draws a group
+label inside a formula with Pango, so the shrinkage scene shows labels such as `R&D`, `50%` or
 `Zürich` as written. One real render of ShrinkageDiagram on such data, at -ql."""
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from scenes import context
 from scenes.base import STILLS_ENV
 from scenes.common import LABEL_SLOT, Readout, focus_group, math_with_label, scene_fit
 from scenes.shrinkage import LAMBDA_OF_LABEL, ShrinkageDiagram, lambda_formula
-from scenes.theme import DARK, tex_text
+from scenes.theme import DARK
 from scripts.presets import load_preset
 
 AWKWARD = ["A_1", "R&D", "50%", "#3", "$x", "{a}", "a~b", "x^2", "back\\slash", "a--b", "<i>|\"",
@@ -30,57 +29,6 @@ def tex_cache(tmp_path_factory):
     (one for the module, so equal formulas compile once), not into ./media."""
     with tempconfig({"media_dir": str(tmp_path_factory.mktemp("media")), "verbosity": "ERROR"}):
         yield
-
-
-# --------------------------------------------------------------------------------------------
-# tex_text: escaping
-# --------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("text, expected", [
-    ("A_1", r"\text{A\_1}"),
-    ("R&D", r"\text{R\&D}"),
-    ("50%", r"\text{50\%}"),
-    ("#3", r"\text{\#3}"),
-    ("$x", r"\text{\$x}"),
-    ("{a}", r"\text{\{a\}}"),
-    ("a~b", r"\text{a\ensuremath{\sim}b}"),
-    ("x^2", r"\text{x\textasciicircum{}2}"),
-    ("back\\slash", r"\text{back\textbackslash{}slash}"),
-    ("a b", r"\text{a\ b}"),
-    ("a--b", r"\text{a-{}-{}b}"),
-    ("G01", r"\text{G01}"),
-])
-def test_tex_text_escapes_tex_specials(text, expected):
-    assert tex_text(text) == expected
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("Zürich", r"\text{Z\"{u}rich}"),        # accents: TeX accent commands, exact
-    ("Zu\u0308rich", r"\text{Z\"{u}rich}"),  # decomposed input too
-    ("Łódź", r"\text{\L{}\'{o}d\'{z}}"),
-    ("straße", r"\text{stra\ss{}e}"),
-    ("naïve", r"\text{na\"{\i{}}ve}"),
-    ("ą", r"\text{a}"),                      # an accent OT1 cannot set is dropped
-    ("x²", r"\text{x2}"),                    # compatibility forms fold to ASCII
-    ("東京", r"\text{??}"),                  # what TeX cannot set at all becomes "?"
-    ("Ω", r"\text{?}"),
-    ("a\u200bb", r"\text{ab}"),              # zero-width marks vanish
-])
-def test_tex_text_non_ascii(text, expected):
-    assert tex_text(text) == expected
-
-
-@pytest.mark.parametrize("text", AWKWARD)
-def test_tex_text_compiles_and_keeps_every_character(text):
-    """As a subscript in MathTex: TeX compiles it and sets one glyph per visible character."""
-    formula = MathTex(r"\lambda_{", tex_text(text), "}", font_size=30)
-    assert len(formula[1]) == len(text.replace(" ", ""))
-
-
-def test_tex_text_non_ascii_compiles():
-    """One compile for all: LaTeX would stop on a character the template cannot set."""
-    formula = MathTex(*[r"\lambda_{" + tex_text(text) + "}" for text in NON_ASCII], font_size=30)
-    assert all(len(part) >= 2 for part in formula)
 
 
 # --------------------------------------------------------------------------------------------
