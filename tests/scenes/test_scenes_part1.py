@@ -5,35 +5,22 @@ from __future__ import annotations
 
 import itertools
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import MathTex, Text, tempconfig
+from manim import MathTex, Text
 
-from scenes import context
-from scenes.base import HOLD_SECONDS, STILLS_ENV
+from scenes.base import HOLD_SECONDS
 from scenes.common import (INTERCEPT_TERM, SAFE_REGION, coef_pairs, focus_group, nice_ticks,
                            scene_fit, spread_positions)
 from scenes.data_generation import DataGeneration
 from scenes.pooling import PoolingComparison, PoolingTradeoff, intercept_errors, root_mean_square
 from scenes.shrinkage import ShrinkageDiagram, ShrinkageMap, ShrinkageSweep, sweep_fits
 from scenes.simpson import SimpsonReversal
-from scripts.presets import load_preset
-
-
-def _use_preset(monkeypatch, tmp_path, preset: str) -> context.LectureInput:
-    path = tmp_path / f"{preset}.json"
-    context.write_input_file(str(path), load_preset(preset))
-    monkeypatch.setenv(context.INPUT_ENV, str(path))
-    context.lecture_input.cache_clear()
-    return context.lecture_input()
+from tests.scenes.rendering import render_low, use_preset
 
 
 def _render(scene_cls, tmp_path, monkeypatch):
-    stills = tmp_path / "stills"
-    monkeypatch.setenv(STILLS_ENV, str(stills))
-
     class Checked(scene_cls):
         """The scene, with the layout checked at every slide point (each is a handout still)."""
 
@@ -42,16 +29,7 @@ def _render(scene_cls, tmp_path, monkeypatch):
             _assert_layout(self, f"{scene_cls.__name__}/{name}")
 
     Checked.__name__ = Checked.__qualname__ = scene_cls.__name__
-    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path / "media"),
-                     "disable_caching": True, "frame_rate": 10, "progress_bar": "none",
-                     "verbosity": "ERROR"}):
-        scene = Checked()
-        scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
-    assert movie.is_file() and movie.stat().st_size > 0
-    for index, name in enumerate(scene_cls.slide_names(), start=1):
-        assert (stills / scene_cls.still_name(index, name)).is_file(), name
-    return scene
+    return render_low(Checked, tmp_path, monkeypatch)
 
 
 def _texts(scene):
@@ -115,7 +93,7 @@ def test_spread_positions_keep_order_gap_and_bounds():
 # --------------------------------------------------------------------------------------------
 
 def test_data_generation(tmp_path, monkeypatch):
-    lecture = _use_preset(monkeypatch, tmp_path, "default")
+    lecture = use_preset(monkeypatch, tmp_path, "default")
     scene = _render(DataGeneration, tmp_path, monkeypatch)
     s = lecture.scenario
     for key in ("gamma00", "gamma10", "tau0", "sigma"):
@@ -125,7 +103,7 @@ def test_data_generation(tmp_path, monkeypatch):
 
 
 def test_simpson_reversal_on_the_simpson_preset(tmp_path, monkeypatch):
-    lecture = _use_preset(monkeypatch, tmp_path, "simpson")
+    lecture = use_preset(monkeypatch, tmp_path, "simpson")
     fit = scene_fit(lecture)
     assert fit.simpson["reversed"]
     scene = _render(SimpsonReversal, tmp_path, monkeypatch)
@@ -138,7 +116,7 @@ def test_simpson_reversal_on_the_simpson_preset(tmp_path, monkeypatch):
 
 
 def test_pooling_comparison(tmp_path, monkeypatch):
-    lecture = _use_preset(monkeypatch, tmp_path, "default")
+    lecture = use_preset(monkeypatch, tmp_path, "default")
     fit = scene_fit(lecture)
     scene = _render(PoolingComparison, tmp_path, monkeypatch)
     shown = scene.displayed
@@ -154,7 +132,7 @@ def test_pooling_comparison(tmp_path, monkeypatch):
 
 
 def test_shrinkage_diagram(tmp_path, monkeypatch):
-    lecture = _use_preset(monkeypatch, tmp_path, "default")
+    lecture = use_preset(monkeypatch, tmp_path, "default")
     fit = scene_fit(lecture)
     scene = _render(ShrinkageDiagram, tmp_path, monkeypatch)
     shown = scene.displayed
@@ -169,7 +147,7 @@ def test_shrinkage_diagram(tmp_path, monkeypatch):
 
 
 def test_shrinkage_sweep_refits_every_step(tmp_path, monkeypatch):
-    lecture = _use_preset(monkeypatch, tmp_path, "default")
+    lecture = use_preset(monkeypatch, tmp_path, "default")
     scene = _render(ShrinkageSweep, tmp_path, monkeypatch)
     last = ShrinkageSweep.path[-1]
     true_tau, fit = sweep_fits(lecture.scenario, [last])[last]
@@ -184,7 +162,7 @@ def test_shrinkage_sweep_refits_every_step(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------------------------
 
 def test_pooling_tradeoff_on_small_groups(tmp_path, monkeypatch):
-    lecture = _use_preset(monkeypatch, tmp_path, "small-groups")
+    lecture = use_preset(monkeypatch, tmp_path, "small-groups")
     fit = scene_fit(lecture)
     scene = _render(PoolingTradeoff, tmp_path, monkeypatch)
     data = lecture.data
@@ -197,7 +175,7 @@ def test_pooling_tradeoff_on_small_groups(tmp_path, monkeypatch):
 
 
 def test_shrinkage_map_with_random_slopes(tmp_path, monkeypatch):
-    lecture = _use_preset(monkeypatch, tmp_path, "fan-out")
+    lecture = use_preset(monkeypatch, tmp_path, "fan-out")
     fit = scene_fit(lecture)
     assert len(fit.re_terms) == 2
     scene = _render(ShrinkageMap, tmp_path, monkeypatch)
@@ -208,5 +186,5 @@ def test_shrinkage_map_with_random_slopes(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("scene_cls", [PoolingComparison, ShrinkageDiagram])
 def test_twelve_groups_fit_the_frame(scene_cls, tmp_path, monkeypatch):
-    _use_preset(monkeypatch, tmp_path, "small-groups")
+    use_preset(monkeypatch, tmp_path, "small-groups")
     _render(scene_cls, tmp_path, monkeypatch)

@@ -3,43 +3,23 @@ still for every declared slide point, keep text inside the frame, and show exact
 estimator's numbers (record_number values == FitResult values)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-from manim import MathTex, Text, tempconfig
+from manim import MathTex, Text
 
 from scenes import context
-from scenes.base import STILLS_ENV
 from scenes.link_functions import FamilyGuide, GammaLink, LinkFunction, LogisticLink, family_lecture
 from scenes.random_slopes import RandomEffectsScatter, RandomSlopes, slope_lecture
 from scenes.results import ModelResults
 from scenes.variance import VarianceComponents
 from scripts.presets import load_preset
+from tests.scenes.rendering import render_low, use_preset
 
 FRAME_HALF_WIDTH, FRAME_HALF_HEIGHT = 8.0 * 16 / 9 / 2, 4.0
 
 
-def use_preset(monkeypatch, tmp_path, preset):
-    path = tmp_path / f"{preset}.json"
-    context.write_input_file(str(path), load_preset(preset))
-    monkeypatch.setenv(context.INPUT_ENV, str(path))
-    context.lecture_input.cache_clear()
-    return context.lecture_input()
-
-
 def render(scene_cls, tmp_path, monkeypatch):
-    stills = tmp_path / "stills"
-    monkeypatch.setenv(STILLS_ENV, str(stills))
-    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path / "media"),
-                     "disable_caching": True, "frame_rate": 10, "progress_bar": "none",
-                     "verbosity": "ERROR"}):
-        scene = scene_cls()
-        scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
-    assert movie.is_file() and movie.stat().st_size > 0
-    for index, name in enumerate(scene_cls.slide_names(), start=1):
-        assert (stills / scene_cls.still_name(index, name)).is_file(), name
+    scene = render_low(scene_cls, tmp_path, monkeypatch)
     for mobject in scene.mobjects:
         for text in mobject.get_family():
             if isinstance(text, (Text, MathTex)) and text.width > 0 and text.get_fill_opacity() > 0.05:

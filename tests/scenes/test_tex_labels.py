@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from manim import MathTex, Text, tempconfig
 
 from scenes import context
-from scenes.base import STILLS_ENV
 from scenes.common import LABEL_SLOT, Readout, focus_group, math_with_label, scene_fit
 from scenes.shrinkage import LAMBDA_OF_LABEL, ShrinkageDiagram, lambda_formula
 from scenes.theme import DARK
 from scripts.presets import load_preset
+from tests.scenes.rendering import render_low
 
 AWKWARD = ["A_1", "R&D", "50%", "#3", "$x", "{a}", "a~b", "x^2", "back\\slash", "a--b", "<i>|\"",
            "two  words"]
@@ -122,19 +121,8 @@ def test_lambda_formula_for_every_awkward_group(tmp_path, monkeypatch):
 def test_shrinkage_diagram_renders_awkward_labels(tmp_path, monkeypatch):
     lecture = _use_awkward_csv(tmp_path, monkeypatch)
     fit = scene_fit(lecture)
-    stills = tmp_path / "stills"
-    monkeypatch.setenv(STILLS_ENV, str(stills))
-    monkeypatch.setenv("GLMM_EXPLAINER_PACE", "brisk")
-    with tempconfig({"quality": "low_quality", "media_dir": str(tmp_path / "media"),
-                     "disable_caching": True, "frame_rate": 10, "progress_bar": "none",
-                     "verbosity": "ERROR"}):
-        scene = ShrinkageDiagram()
-        scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
+    scene = render_low(ShrinkageDiagram, tmp_path, monkeypatch)
     context.lecture_input.cache_clear()
-    assert movie.is_file() and movie.stat().st_size > 0
-    for index, name in enumerate(ShrinkageDiagram.slide_names(), start=1):
-        assert (stills / ShrinkageDiagram.still_name(index, name)).is_file(), name
     # The numbers shown are the fit's, keyed by the labels as written ...
     shown = scene.displayed
     assert shown[f"lambda[{FOCUS}]"] == pytest.approx(fit.shrinkage[FOCUS], rel=1e-12)
