@@ -147,6 +147,13 @@ class GammaLink(LinkFunction):
     description = "Gamma GLMM: the linear predictor bends through exp() onto positive, skewed values."
 
 
+def _two_lines(call: str) -> str:
+    """A model call broken before its family argument, indented as in an R script: the grid is
+    as wide as its widest call, and one long line would shrink every entry."""
+    head, sep, tail = call.partition(", family")
+    return f"{head},\n    family{tail}" if sep else call
+
+
 class FamilyGuide(LectureScene):
     """Which likelihood for which data: the four families side by side."""
 
@@ -165,9 +172,10 @@ class FamilyGuide(LectureScene):
                      font_size=SMALL_SIZE + 2, color=theme.partial),
                 Text(data_kind, font=FONT, font_size=SMALL_SIZE, color=theme.foreground),
                 math_tex(link, theme, size=28),
-                Text(lme4_call, font="DejaVu Sans Mono", font_size=LABEL_SIZE, color=theme.muted),
-            ).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
-        grid = rows.arrange_in_grid(rows=2, cols=2, buff=(0.8, 0.6), cell_alignment=LEFT + UP)
+                Text(_two_lines(lme4_call), font="DejaVu Sans Mono", font_size=LABEL_SIZE,
+                     color=theme.muted, line_spacing=0.8),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.14))
+        grid = rows.arrange_in_grid(rows=2, cols=2, buff=(1.0, 0.7), cell_alignment=LEFT + UP)
         from scenes.common import CONTENT_REGION, fit_in_region
 
         region = CONTENT_REGION.inset(0.3, 0.3)
