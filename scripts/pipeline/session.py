@@ -124,7 +124,7 @@ class Session:
 
         expected = {}
         for job in todo:
-            record = self.cache.json_record("durations", job.scene.name)
+            record = self.cache.json_record("durations", _duration_key(job))
             if record:
                 expected[job.scene.name] = float(record.get("seconds", 0.0))
         workdir = Path(tempfile.mkdtemp(prefix="input-", dir=_mkdir(self.cache.root / "tmp")))
@@ -149,7 +149,7 @@ class Session:
                 self.outcomes[job.scene.name] = Outcome(job.scene.name, "rendered")
                 meta = next(iter(job.found.values())).meta
                 if job.kind == "video":
-                    self.cache.set_json_record("durations", job.scene.name,
+                    self.cache.set_json_record("durations", _duration_key(job),
                                                {"seconds": meta.get("duration", 0.0)})
         self.failures = failures
         for failure in failures:
@@ -199,6 +199,11 @@ class Session:
                 "scenes": [vars(outcome) for outcome in self.outcomes.values()],
                 "files": [str(self.folder / entry["path"]) for entry in self.entries],
                 "seconds": round(time.perf_counter() - self.started, 3)}
+
+
+def _duration_key(job: SceneJob) -> str:
+    """A scene's last video length (for the progress bar's estimate) depends on the pace."""
+    return f"{job.scene.name}-{job.pace}"
 
 
 def _mkdir(path: Path) -> Path:
