@@ -15,7 +15,7 @@ from typing import Callable, ClassVar
 
 from manim import Scene
 
-from scenes.pacing import HOLD_SECONDS, current_pace, reading_seconds
+from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
 from scenes.theme import current_theme
 
 STILLS_ENV = "GLMM_EXPLAINER_STILLS_DIR"
@@ -65,7 +65,7 @@ class LectureScene(Scene):
         expected = names[len(self.marks)] if len(self.marks) < len(names) else None
         if name != expected:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
-        if self.pace == "reading":
+        if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
             hold = max(hold, reading_seconds(dict(self.slides)[name]) - since)
         if hold > 0:

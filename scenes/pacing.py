@@ -12,13 +12,16 @@ from __future__ import annotations
 import os
 
 PACE_ENV = "GLMM_EXPLAINER_PACE"
-PACES = ("reading", "brisk")  # the default first
+READING, BRISK = "reading", "brisk"
+PACES = (READING, BRISK)
+DEFAULT_PACE = READING
+STILLS_PACE = BRISK  # a still is the same picture at any pace: the shortest holds do
 HOLD_SECONDS = 0.8
 READING_CPS = 15.0
 
 
 def current_pace() -> str:
-    pace = os.environ.get(PACE_ENV, "").strip().lower() or PACES[0]
+    pace = os.environ.get(PACE_ENV, "").strip().lower() or DEFAULT_PACE
     if pace not in PACES:
         raise ValueError(f"{PACE_ENV}={pace!r} is not a pace: use one of {', '.join(PACES)}")
     return pace

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
+from scenes.pacing import DEFAULT_PACE, PACES
 from scripts.data_cmds import scenario_options
 from scripts.errors import UserError
-from scenes.pacing import PACES
 from scripts.pipeline.layout import QUALITIES, STILL_FORMATS, THEMES, stills_folder
 
 QUALITY_HELP = ", ".join(f"{q.name} = {q.width}x{q.height} {q.fps} fps" for q in QUALITIES.values())
@@ -39,7 +39,7 @@ def output_options(default_quality: str = "high"):
 
 
 def pace_option(func):
-    return click.option("--pace", type=click.Choice(PACES), default=PACES[0], show_default=True,
+    return click.option("--pace", type=click.Choice(PACES), default=DEFAULT_PACE, show_default=True,
                         help="reading: each slide point holds until its narration (the captions) "
                              "can be read at 15 characters/s; brisk: short holds, for talking over "
                              "the video (lands in <quality>-<theme>-brisk/).")(func)

@@ -140,10 +140,10 @@ class FramePipe:
             return f"{stamp}+({steps})/({self.fps}*TB)"
 
         stretched = self.tmp.with_name(self.tmp.name + ".vfr.mp4")
+        retime = f"setts=pts='{shifted('PTS')}':dts='{shifted('DTS')}'"
         cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(self.tmp),
-               "-map", "0:v", "-c", "copy", "-bsf:v", f"setts=pts='{shifted('PTS')}':dts='{shifted('DTS')}'",
-               "-movflags", "+faststart", *BITEXACT, "-video_track_timescale",
-               str(self.fps * TICKS_PER_FRAME), "-y", str(stretched)]
+               "-map", "0:v", "-c", "copy", "-bsf:v", retime, "-movflags", "+faststart", *BITEXACT,
+               "-video_track_timescale", str(self.fps * TICKS_PER_FRAME), "-y", str(stretched)]
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
             stretched.unlink(missing_ok=True)

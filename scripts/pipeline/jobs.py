@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from scenes.pacing import PACE_ENV
+from scenes.pacing import DEFAULT_PACE, PACE_ENV, STILLS_PACE
 from scripts.pipeline.cache import Cache, CacheObject, make_key
 from scripts.pipeline.catalog import SceneInfo
 from scripts.pipeline.layout import Quality
@@ -48,7 +48,7 @@ class SceneJob:
     theme: str
     products: tuple[str, ...]
     transparent: bool = False
-    pace: str = "reading"  # videos only: a still is the same picture at any pace
+    pace: str = DEFAULT_PACE  # videos only (stills render at STILLS_PACE)
     found: dict[str, CacheObject] = field(default_factory=dict)
 
     @property
@@ -96,7 +96,7 @@ class SceneJob:
                 "module_path": self.scene.module_path, "kind": self.kind,
                 "width": self.quality.width, "height": self.quality.height, "fps": self.quality.fps,
                 "theme": self.theme, "formats": formats, "transparent": self.transparent,
-                "env": {PACE_ENV: self.pace if self.kind == "video" else "brisk"}}
+                "env": {PACE_ENV: self.pace if self.kind == "video" else STILLS_PACE}}
 
     def commit(self, cache: Cache, input_digest: str, workdir: Path, meta: dict) -> None:
         """Store a finished worker's outputs: one cache object per product."""
@@ -118,7 +118,7 @@ class SceneJob:
 
 def plan_jobs(scenes: list[SceneInfo], kind: str, quality: Quality, theme: str,
               products: tuple[str, ...], transparent: bool, cache: Cache,
-              input_digest: str, pace: str = "reading") -> list[SceneJob]:
+              input_digest: str, pace: str = DEFAULT_PACE) -> list[SceneJob]:
     jobs = []
     for scene in scenes:
         job = SceneJob(scene, kind, quality, theme, products, transparent, pace)

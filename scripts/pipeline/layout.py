@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scenes.pacing import PACES
+from scenes.pacing import DEFAULT_PACE
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def slug(text: str) -> str:
 
 def run_dir(out: Path, name: str, digest: str, quality: str, theme: str,
             pace: str | None = None) -> Path:
-    variant = f"-{pace}" if pace and pace != PACES[0] else ""
+    variant = f"-{pace}" if pace and pace != DEFAULT_PACE else ""
     return Path(out) / f"{slug(name)}-{digest[:12]}" / f"{quality}-{theme}{variant}"
 
 

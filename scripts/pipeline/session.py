@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scenes.pacing import DEFAULT_PACE
 from scripts.pipeline import catalog as catalog_mod
 from scripts.pipeline import manifest, tools
 from scripts.pipeline.cache import Cache, CacheObject, place
@@ -104,7 +105,7 @@ class Session:
         `finish`)."""
         jobs = plan_jobs(scenes, kind, self.settings.quality, self.settings.theme, products,
                          transparent, self.cache, self.run_input.digest,
-                         self.settings.pace or "reading")
+                         self.settings.pace or DEFAULT_PACE)
         todo = [job for job in jobs if job.missing]
         self._cached_count = len(jobs) - len(todo)
         for job in jobs:
