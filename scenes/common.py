@@ -151,10 +151,12 @@ def wrapped_text(text: str, max_width: float, theme: Theme, size: int = SMALL_SI
     return group
 
 
-def code_text(code: str, theme: Theme, size: int = SMALL_SIZE) -> Text:
+def code_text(code: str, theme: Theme, size: int = SMALL_SIZE, color: str | None = None,
+              **text_options) -> Text:
     """Code as typed (an lme4 formula): Pango's monospace keeps '~' and '|' as on a keyboard,
     where TeX's typewriter font draws '~' as a raised accent, and any column name is safe."""
-    return Text(code, font="DejaVu Sans Mono", font_size=size, color=theme.foreground)
+    return Text(code, font="DejaVu Sans Mono", font_size=size, color=color or theme.foreground,
+                **text_options)
 
 
 def math_tex(tex: str, theme: Theme, size: int = BODY_SIZE + 6, color: str | None = None) -> MathTex:

@@ -89,7 +89,8 @@ class RandomSlopes(LectureScene):
 
         # Section: intercepts and slopes -> the same lines tilt
         slope_syntax = code_text(slope_fit.formula, theme)
-        slope_syntax.scale_to_fit_width(min(slope_syntax.width, PANEL_REGION.width)).move_to(syntax, aligned_edge=LEFT)
+        slope_syntax.scale_to_fit_width(min(slope_syntax.width, PANEL_REGION.width))
+        slope_syntax.move_to(syntax, aligned_edge=LEFT)
         tilted = group_lines(axes, coef_pairs(slope_fit, "partial"), theme, x_spans=spans)
         slope = slope_fit.re_terms[1]     # the varying slope's predictor ("x" when simulated)
         sd1 = Readout(r"\hat\tau_1 =", slope_fit.re_sd[slope], theme, size=22, key="tau1", recorder=rec)
@@ -181,7 +182,7 @@ class RandomEffectsScatter(LectureScene):
         lo, hi = (min(own), max(own)) if own else (fit.fixef.get(slope, 0.0),) * 2
         rec("own_slope_min", lo)
         rec("own_slope_max", hi)
-        rows = VGroup(*[Text(t, font="DejaVu Sans Mono", font_size=LABEL_SIZE, color=theme.foreground)
+        rows = VGroup(*[code_text(t, theme, LABEL_SIZE)
                         for t in ("(1 | g)        intercepts vary", "(0 + x | g)    slopes vary",
                                   "(1 + x | g)    both, correlated")])
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
