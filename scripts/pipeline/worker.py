@@ -97,7 +97,7 @@ def install_speedups() -> None:
 
     def glyph_copy(mobject, memo: dict):
         """A mobject reached twice (a glyph's paths are also listed in its id_to_vgroup_dict)
-        is copied once and shared, as deepcopy's memo does: ~6x fewer copies per glyph."""
+        is copied once and shared, as deepcopy's memo does (18 -> 11 mobject copies per digit)."""
         clone = copy.copy(mobject)
         memo[id(mobject)] = clone
         clone.__dict__.update({key: copied(value, memo) for key, value in mobject.__dict__.items()})

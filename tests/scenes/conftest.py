@@ -2,9 +2,9 @@
 long a slide point lingers, and the suite stays quick. test_pacing.py sets the pace it tests."""
 import pytest
 
-from scenes.pacing import PACE_ENV
+from scenes.pacing import BRISK, PACE_ENV
 
 
 @pytest.fixture(autouse=True)
 def brisk_pace(monkeypatch):
-    monkeypatch.setenv(PACE_ENV, "brisk")
+    monkeypatch.setenv(PACE_ENV, BRISK)
