@@ -42,7 +42,8 @@ class CacheObject:
 
 class Cache:
     def __init__(self, root: str | os.PathLike):
-        self.root = Path(root)
+        # Absolute: paths under the cache are handed to workers whose current directory differs.
+        self.root = Path(os.path.abspath(root))
 
     # ---- objects
     def _object_dir(self, key: str) -> Path:

@@ -39,8 +39,10 @@ class Settings:
     @classmethod
     def make(cls, out, quality: str, theme: str, parallel: int | None, reporter: Reporter,
              pace: str | None = None):
-        return cls(Path(out), QUALITIES[quality], theme, parallel or os.cpu_count() or 1, reporter,
-                   pace)
+        # Absolute from here on: worker processes run in another current directory, so a
+        # relative --out (the default `media`) must never reach them as it was typed.
+        return cls(Path(os.path.abspath(out)), QUALITIES[quality], theme,
+                   parallel or os.cpu_count() or 1, reporter, pace)
 
 
 @dataclass
