@@ -16,7 +16,8 @@ import click
 from scenes.pacing import DEFAULT_PACE, PACES
 from scripts.data_cmds import scenario_options
 from scripts.errors import UserError
-from scripts.pipeline.layout import QUALITIES, STILL_FORMATS, THEMES, stills_folder
+from scripts.pipeline.layout import (QUALITIES, STILL_FORMATS, THEMES, assembled_folder,
+                                     stills_folder)
 
 QUALITY_HELP = ", ".join(f"{q.name} = {q.width}x{q.height} {q.fps} fps" for q in QUALITIES.values())
 
@@ -248,6 +249,9 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset,
     captions (lecture.vtt, lecture.srt) timed from the slide points' narration, and a PDF
     handout of every slide still with its narration.
 
+    The whole lecture lands in lecture/; a choice of SCENES lands in parts/<Scene+Scene>/lecture/,
+    so a quick draft never replaces the full lecture or its handout.
+
     \b
     Examples:
       glmm-explainer lecture
@@ -264,9 +268,10 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset,
     jobs = session.realise(chosen, "video", ("mp4",))
     session.raise_failures()
     obj = build_lecture(session, jobs)
+    folder = assembled_folder("lecture", scenes, [scene.name for scene in session.catalog])
     for name, kind in (("lecture.mp4", "lecture"), ("lecture.vtt", "captions"),
                        ("lecture.srt", "captions"), ("handout.pdf", "handout")):
-        session.place(f"lecture/{name}", obj, name, kind, None, name.rsplit(".", 1)[1])
+        session.place(f"{folder}/{name}", obj, name, kind, None, name.rsplit(".", 1)[1])
     _finish(session, as_json, quiet)
 
 
@@ -282,6 +287,7 @@ def slides(scenes, no_pptx, quality, theme, out, parallel, quiet, as_json, prese
            assignments, data, formula, family, trials):
     """Slide decks of the slide points: slides.html (one offline file, images embedded; arrow
     keys, space or click to step, N for speaker notes) and slides.pptx (narration in the notes).
+    A choice of SCENES lands in parts/<Scene+Scene>/slides/, beside the whole deck in slides/.
 
     \b
     Examples:
@@ -304,8 +310,9 @@ def slides(scenes, no_pptx, quality, theme, out, parallel, quiet, as_json, prese
     jobs = session.realise(chosen, "stills", ("png",))
     session.raise_failures()
     obj = build_deck(session, jobs, pptx=pptx)
+    folder = assembled_folder("slides", scenes, [scene.name for scene in session.catalog])
     for name in sorted(obj.meta["files"]):
-        session.place(f"slides/{name}", obj, name, "slides", None, name.rsplit(".", 1)[1])
+        session.place(f"{folder}/{name}", obj, name, "slides", None, name.rsplit(".", 1)[1])
     _finish(session, as_json, quiet)
 
 

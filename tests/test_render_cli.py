@@ -189,7 +189,7 @@ def test_transparent_png_has_alpha(tmp_path):
 def test_lecture_has_chapters_captions_and_handout(tmp_path):
     result = run("lecture", "GaussianOnly", "TinyCard", *LOW, "--out", tmp_path, "--quiet")
     assert result.exit_code == 0, result.output
-    folder = folder_of(tmp_path) / "lecture"
+    folder = folder_of(tmp_path) / "parts" / "TinyCard+GaussianOnly" / "lecture"  # a subset
     probe = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json",
                             str(folder / "lecture.mp4")], capture_output=True, text=True, check=True)
     chapters = json.loads(probe.stdout)["chapters"]
@@ -204,8 +204,9 @@ def test_lecture_has_chapters_captions_and_handout(tmp_path):
     assert f"--> 00:00:{split:06.3f}".replace(".", ",") in srt
     assert (folder / "handout.pdf").read_bytes().startswith(b"%PDF")
     manifest = json.loads((folder.parent / "manifest.json").read_text())
-    assert {e["path"] for e in manifest["files"]} >= {"lecture/lecture.mp4", "lecture/lecture.vtt",
-                                                      "lecture/lecture.srt", "lecture/handout.pdf"}
+    assert {e["path"] for e in manifest["files"]} >= {
+        f"parts/TinyCard+GaussianOnly/lecture/{name}"
+        for name in ("lecture.mp4", "lecture.vtt", "lecture.srt", "handout.pdf")}
 
 
 def _cue_rates(vtt: str) -> list[float]:
@@ -226,12 +227,13 @@ def test_reading_pace_leaves_time_to_read_the_captions_and_brisk_does_not(tmp_pa
     assert (reading["pace"], brisk["pace"]) == ("reading", "brisk")
     assert brisk["folder"] == reading["folder"] + "-brisk"  # both kept, side by side
     assert brisk["scenes"][0]["status"] == "rendered"  # the pace is part of a video's cache key
-    read_rates = _cue_rates((Path(reading["folder"]) / "lecture" / "lecture.vtt").read_text())
-    brisk_rates = _cue_rates((Path(brisk["folder"]) / "lecture" / "lecture.vtt").read_text())
+    part = Path("parts", "TinyCard", "lecture")
+    read_rates = _cue_rates((Path(reading["folder"]) / part / "lecture.vtt").read_text())
+    brisk_rates = _cue_rates((Path(brisk["folder"]) / part / "lecture.vtt").read_text())
     assert max(read_rates) <= 15.5  # subtitle guidelines: 15-17 characters per second
     assert max(brisk_rates) > 17  # TinyCard's narration is long for its animation
     durations = [float(subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
-                                       "-of", "default=nw=1:nk=1", str(Path(r["folder"]) / "lecture" /
+                                       "-of", "default=nw=1:nk=1", str(Path(r["folder"]) / part /
                                                                         "lecture.mp4")],
                                       capture_output=True, text=True, check=True).stdout)
                  for r in (reading, brisk)]
@@ -244,7 +246,7 @@ def test_reading_pace_leaves_time_to_read_the_captions_and_brisk_does_not(tmp_pa
 def test_slides_offline_html_and_pptx(tmp_path):
     result = run("slides", "TinyCard", *LOW, "--out", tmp_path, "--quiet")
     assert result.exit_code == 0, result.output
-    folder = folder_of(tmp_path) / "slides"
+    folder = folder_of(tmp_path) / "parts" / "TinyCard" / "slides"
     page = (folder / "slides.html").read_text()
     assert page.count("data:image/png;base64,") == 2
     lowered = page.lower()

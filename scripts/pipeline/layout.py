@@ -3,8 +3,9 @@
 <out>/<scenario-name>-<input-hash>/<quality>-<theme>[-brisk]/   (-brisk: videos at the brisk pace)
     videos/<Scene>.mp4
     stills/png|svg|pdf|png-transparent|svg-transparent|pdf-transparent/<Scene>-NN-<slide>.<ext>
-    lecture/lecture.mp4, lecture.vtt, lecture.srt, handout.pdf
-    slides/slides.html, slides.pptx
+    lecture/lecture.mp4, lecture.vtt, lecture.srt, handout.pdf      (the whole lecture)
+    slides/slides.html, slides.pptx                                 (every scene's slides)
+    parts/<Scene+Scene>/lecture/..., parts/<Scene+Scene>/slides/...  (a chosen subset of scenes)
     manifest.json
 <out>/.cache/   the content-addressed cache (see cache.py)
 """
@@ -44,6 +45,23 @@ def run_dir(out: Path, name: str, digest: str, quality: str, theme: str,
             pace: str | None = None) -> Path:
     variant = f"-{pace}" if pace and pace != DEFAULT_PACE else ""
     return Path(out) / f"{slug(name)}-{digest[:12]}" / f"{quality}-{theme}{variant}"
+
+
+def assembled_folder(product: str, requested: tuple[str, ...], every_scene: list[str]) -> str:
+    """Where a lecture or deck goes: `lecture/` (or `slides/`) only when it holds the whole
+    lecture, so a draft of a few scenes never replaces the full lecture and its handout; a subset
+    goes to parts/<its scene names>/<product>/ (long lists are shortened and keep a hash)."""
+    chosen = list(dict.fromkeys(requested))
+    if not chosen or set(chosen) == set(every_scene):
+        return product
+    ordered = sorted(chosen, key=lambda name: every_scene.index(name) if name in every_scene else 0)
+    label = "+".join(ordered)
+    if len(ordered) > 3 or len(label) > 80:
+        import hashlib
+
+        digest = hashlib.sha256(label.encode()).hexdigest()[:8]
+        label = f"{ordered[0]}+{len(ordered) - 1}-more-{digest}"
+    return f"parts/{label}/{product}"
 
 
 def stills_folder(fmt: str, transparent: bool) -> str:

@@ -86,3 +86,15 @@ def test_registry_lists_lecture_modules_in_order_without_importing(monkeypatch):
     assert module.path == SAMPLES.resolve()
     loaded = lecture.import_module(module)
     assert [cls.__name__ for cls in lecture.scenes_of(loaded)][:2] == ["TinyCard", "SweepDemo"]
+
+
+def test_only_the_whole_lecture_lands_in_lecture_and_subsets_get_their_own_folder():
+    from scripts.pipeline.layout import assembled_folder
+
+    every = ["TitleCard", "Simpson", "Pooling", "Results"]
+    assert assembled_folder("lecture", (), every) == "lecture"
+    assert assembled_folder("lecture", ("Results", "Simpson", "TitleCard", "Pooling"), every) == "lecture"
+    assert assembled_folder("lecture", ("Results", "TitleCard"), every) == "parts/TitleCard+Results/lecture"
+    assert assembled_folder("slides", ("Simpson",), every) == "parts/Simpson/slides"
+    long = assembled_folder("lecture", tuple(every[:3]) + ("X" * 90,), every + ["X" * 90])
+    assert long.startswith("parts/TitleCard+3-more-") and len(long) < 60
