@@ -25,6 +25,7 @@ ROOT = HERE.parent
 SAMPLES = HERE / "pipeline" / "sample_scenes.py"
 REAL = ("ffmpeg", "ffprobe", "latex", "dvisvgm", "kpsewhich", "fc-list")
 HAVE_ALL = all(shutil.which(name) for name in REAL)
+NO_FONTS = "exit 0"  # an fc-list that knows no font at all
 needs_tools = pytest.mark.skipif(not HAVE_ALL, reason="needs ffmpeg, LaTeX and fontconfig (scripts/bootstrap.sh)")
 
 
@@ -91,6 +92,7 @@ def test_doctor_without_any_program(tmp_path, monkeypatch):
     assert result.stdout.splitlines()[-1] == ("to install everything missing at once: sudo apt-get install -y "
                                               "ffmpeg texlive-latex-base dvisvgm texlive-latex-extra "
                                               "preview-latex-style texlive-base")
+    assert "ok  fonts: DejaVu Sans" in result.stdout  # without fc-list: ManimPango's font list
     assert not (tmp_path / "out").exists()
 
 
@@ -123,7 +125,7 @@ def test_doctor_names_missing_tex_packages_and_their_debian_package(tmp_path, mo
 @needs_tools
 def test_doctor_names_missing_fonts(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", make_path(tmp_path / "bin", keep=("ffmpeg", "ffprobe", "latex", "dvisvgm", "kpsewhich"),
-                                         fakes={"fc-list": "exit 1"}))
+                                         fakes={"fc-list": NO_FONTS}))
     result = run("doctor", "--out", tmp_path)
     assert result.exit_code == 2
     assert error_lines(result) == [
@@ -188,7 +190,7 @@ def test_render_commands_check_what_their_job_needs(tmp_path, monkeypatch, comma
 @needs_tools
 def test_missing_font_stops_a_render_before_any_worker(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", make_path(tmp_path / "bin", keep=("ffmpeg", "latex", "dvisvgm", "kpsewhich"),
-                                         fakes={"fc-list": "exit 1"}))
+                                         fakes={"fc-list": NO_FONTS}))
     out = tmp_path / "out"
     one_line(run("stills", "TinyCard", "-q", "low", "--out", out), "font 'DejaVu Sans' not found",
              "fonts-dejavu-core")

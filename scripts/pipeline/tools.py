@@ -4,8 +4,8 @@ Each check looks for one kind of piece and returns a `Problem` per missing one, 
 package that provides it (found with `dpkg -S` on a working machine; tests/test_doctor.py keeps
 the table honest). `glmm-explainer doctor` runs every check; the render commands run the ones
 their job needs (`NEEDS`) before any worker starts, so a missing piece is one line instead of a
-failure in every scene's log. Every check is fast (`which`, one `kpsewhich`, one `fc-list` per
-font) and imports nothing heavy.
+failure in every scene's log. Every check is fast (`which`, one `kpsewhich`, one `fc-list`) and
+imports nothing heavy.
 
 - encoding: ffmpeg encodes the videos and joins the lecture (ffprobe reads them back: only the
   doctor and the tests use it, so the render commands do not ask for it).
@@ -126,9 +126,10 @@ def find_missing_tex_files(names: tuple[str, ...]) -> list[str]:
 def check_fonts() -> list[Problem]:
     from scenes.theme import FONTS  # the handout uses scenes.theme.FONT too
 
+    installed = installed_font_families()
     problems = []
     for font in FONTS:
-        if not font_available(font):
+        if _font_key(font) not in installed:
             package = FONT_PACKAGES.get(font)
             problems.append(Problem(f"font '{font}' not found (Pango would silently draw another font)",
                                     (package,) if package else (),
@@ -136,20 +137,28 @@ def check_fonts() -> list[Problem]:
     return problems
 
 
-def font_available(family: str) -> bool:
-    """Asks fontconfig (what Pango and Cairo use) whether a font of this family is installed:
-    `fc-list -q` exits 1 when nothing matches; without fc-list, ManimPango's own font list."""
+def installed_font_families() -> set[str]:
+    """The font families fontconfig (what Pango and Cairo use) knows, from one `fc-list` call;
+    without a working fc-list, ManimPango's own list (the same fontconfig, loaded in-process)."""
     fc_list = shutil.which("fc-list")
     if fc_list is not None:
         try:
-            return subprocess.run([fc_list, "-q", family], timeout=30).returncode == 0
+            result = subprocess.run([fc_list, "--format", "%{family}\n"], capture_output=True, text=True,
+                                    timeout=30)
+            if result.returncode == 0:
+                return {_font_key(name) for line in result.stdout.splitlines() for name in line.split(",")}
         except (OSError, subprocess.SubprocessError):
             pass
     try:
         import manimpango
     except ImportError:
-        return False
-    return family in manimpango.list_fonts()
+        return set()
+    return {_font_key(name) for name in manimpango.list_fonts()}
+
+
+def _font_key(family: str) -> str:
+    """fontconfig compares family names ignoring case and spaces."""
+    return "".join(family.split()).casefold()
 
 
 def check_output(out: str | os.PathLike) -> list[Problem]:
