@@ -106,7 +106,7 @@ def test_scenario_options_do_not_apply_to_data(tmp_path, csv_file, command, extr
     out = tmp_path / "out"
     args = [a.replace("{toml}", str(toml)) for a in extra]
     assert_one_line_error(run(command, "--data", csv_file, "--formula", "y ~ x + (1 | g)", *args,
-                              "--out", out), named, "do not apply to --data")
+                              "--out", out), named, "not apply to --data FILE.csv: drop")
     assert not out.exists()
 
 

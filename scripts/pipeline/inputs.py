@@ -76,8 +76,10 @@ def resolve_input(preset: str | None = None, scenario_file: str | None = None,
     simulation = [flag for flag, value in (("--preset", preset), ("--scenario", scenario_file),
                                            ("--set", assignments)) if value]
     if simulation:
-        raise InputError(f"{' and '.join(simulation)} describe simulated data and do not apply to "
-                         "--data FILE.csv: drop them (the model of your data is --formula, --family "
+        one = len(simulation) == 1
+        raise InputError(f"{' and '.join(simulation)} {'describes' if one else 'describe'} simulated data "
+                         f"and {'does' if one else 'do'} not apply to --data FILE.csv: drop "
+                         f"{'it' if one else 'them'} (the model of your data is --formula, --family "
                          "and --trials)")
     if not formula:
         raise InputError("--data needs --formula, e.g. --formula 'y ~ x + (1 | g)'")
