@@ -31,7 +31,7 @@ from manim import (DOWN, LEFT, ORIGIN, PI, RIGHT, UP, Arrow, Axes, Circle, Dashe
                    FadeToColor, Indicate, Line, MathTex, Rectangle, Square, Succession, Text,
                    Transform, Triangle, VectorizedPoint, VGroup, VMobject)
 
-from scenes.theme import BODY_SIZE, FONT, LABEL_SIZE, SAFE_MARGIN, SMALL_SIZE, TITLE_SIZE, Theme, fmt
+from scenes.theme import BODY_SIZE, CODE_FONT, FONT, LABEL_SIZE, SAFE_MARGIN, SMALL_SIZE, TITLE_SIZE, Theme, fmt
 
 # --------------------------------------------------------------------------------------------
 # Layout
@@ -155,7 +155,7 @@ def code_text(code: str, theme: Theme, size: int = SMALL_SIZE, color: str | None
               **text_options) -> Text:
     """Code as typed (an lme4 formula): Pango's monospace keeps '~' and '|' as on a keyboard,
     where TeX's typewriter font draws '~' as a raised accent, and any column name is safe."""
-    return Text(code, font="DejaVu Sans Mono", font_size=size, color=color or theme.foreground,
+    return Text(code, font=CODE_FONT, font_size=size, color=color or theme.foreground,
                 **text_options)
 
 

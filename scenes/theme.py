@@ -55,8 +55,12 @@ LIGHT = Theme(name="light", background="#FFFFFF", foreground="#1A1A1A", muted="#
               groups=("#E69F00", "#0072B2", "#009E73", "#B8A200", "#56B4E9", "#D55E00", "#CC79A7")
               + TOL_MUTED)
 THEMES = {"dark": DARK, "light": LIGHT}
+DEFAULT_THEME = "dark"
+THEME_ENV = "GLMM_EXPLAINER_THEME"
 
 FONT = "DejaVu Sans"
+CODE_FONT = "DejaVu Sans Mono"  # code as typed (lme4 formulas)
+FONTS = (FONT, CODE_FONT)       # every font the scenes ask Pango for (`glmm-explainer doctor` checks them)
 TITLE_SIZE = 40
 BODY_SIZE = 26
 SMALL_SIZE = 20
@@ -65,8 +69,15 @@ SAFE_MARGIN = 0.05      # of the frame, on every side
 
 
 def current_theme() -> Theme:
-    """The theme chosen by the renderer (GLMM_EXPLAINER_THEME), dark by default."""
-    return THEMES.get(os.environ.get("GLMM_EXPLAINER_THEME", "dark"), DARK)
+    """The theme chosen by the renderer (GLMM_EXPLAINER_THEME), dark when it is not set.
+
+    An unknown name is an error, never a silent fall-back to dark: a lecturer who asked for a
+    light lecture must not get a dark one without a word."""
+    name = os.environ.get(THEME_ENV, "").strip() or DEFAULT_THEME
+    try:
+        return THEMES[name]
+    except KeyError:
+        raise ValueError(f"{THEME_ENV}={name!r} is not a theme: use one of {', '.join(THEMES)}") from None
 
 
 MAX_DECIMALS = 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from scripts.data_cmds import fit, scenario, simulate
+from scripts.doctor import doctor
 from scripts.errors import ExplainerGroup
 from scripts.render_cmds import COMMANDS as RENDER_COMMANDS
 
@@ -17,5 +18,5 @@ def cli():
     """
 
 
-for command in (fit, simulate, scenario, *RENDER_COMMANDS):
+for command in (fit, simulate, scenario, *RENDER_COMMANDS, doctor):
     cli.add_command(command)

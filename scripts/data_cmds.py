@@ -7,7 +7,16 @@ import sys
 import click
 
 from estimator.scenario import load_scenario
+from scripts.errors import UserError
 from scripts.presets import resolve_scenario
+
+
+def was_given(ctx: click.Context, name: str) -> bool:
+    """True when the user typed the option (not its default): an option that does not apply
+    is refused only when it was asked for."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source not in (click.core.ParameterSource.DEFAULT,
+                                                 click.core.ParameterSource.DEFAULT_MAP)
 
 
 def scenario_options(func):
@@ -36,6 +45,9 @@ def scenario():
 @scenario_options
 def scenario_show(file, preset, scenario_file, assignments):
     """Print the full scenario (every key, as TOML) after presets, file and --set overrides."""
+    if file and scenario_file:
+        raise UserError(f"two scenario files given ('{file}' and --scenario '{scenario_file}'): give one "
+                        "(change single keys with --set KEY=VALUE)")
     chosen = resolve_scenario(preset, file or scenario_file, assignments)
     click.echo(chosen.to_toml(), nl=False)
 
@@ -78,7 +90,8 @@ def simulate(preset, scenario_file, assignments, out):
 @click.option("--trials", help="Binomial: the column holding the number of trials per row.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the fit contract).")
 @click.option("--trace", is_flag=True, help="With --json: include the optimizer trace.")
-def fit(data, formula, family, method, nagq, trials, as_json, trace):
+@click.pass_context
+def fit(ctx, data, formula, family, method, nagq, trials, as_json, trace):
     """Fit a (G)LMM to a CSV file with the project's own estimator (lme4's answers).
 
     \b
@@ -90,6 +103,7 @@ def fit(data, formula, family, method, nagq, trials, as_json, trace):
     from estimator.table import read_csv
     from scripts.summary import format_summary
 
+    _refuse_options_that_do_not_apply(ctx, family.lower(), trace, as_json)
     table = read_csv(data)
     result = fit_model(formula, table, family=family.lower(), method=method.lower(), nagq=nagq,
                        trials=trials)
@@ -97,3 +111,16 @@ def fit(data, formula, family, method, nagq, trials, as_json, trace):
         sys.stdout.write(json.dumps(result.to_dict(trace=trace), indent=2, allow_nan=False) + "\n")
     else:
         click.echo(format_summary(result))
+
+
+def _refuse_options_that_do_not_apply(ctx: click.Context, family: str, trace: bool, as_json: bool) -> None:
+    """Checked before the CSV is read: a typed option that would change nothing is a mistake
+    the user should hear about (they believe it did something)."""
+    if family != "gaussian" and was_given(ctx, "method"):
+        raise UserError(f"--method is for the gaussian family only: a {family} model is fitted by "
+                        "maximum likelihood (Laplace, or --nagq points): drop --method")
+    if family == "gaussian" and was_given(ctx, "nagq"):
+        raise UserError("--nagq is for GLMMs only (poisson, binomial, gamma): a gaussian model is fitted "
+                        "exactly: drop --nagq")
+    if trace and not as_json:
+        raise UserError("--trace adds the optimizer trace to the JSON output: add --json or drop --trace")

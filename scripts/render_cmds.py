@@ -50,7 +50,7 @@ def data_options(func):
     func = click.option("--trials", help="With --data, binomial: the column with the number of trials.")(func)
     func = click.option("--family", type=click.Choice(["gaussian", "poisson", "binomial", "gamma"],
                                                       case_sensitive=False),
-                        help="With --data: the model family [default: the scenario's].")(func)
+                        help="With --data: the model family [default: gaussian].")(func)
     func = click.option("--formula", help="With --data: the model, e.g. 'y ~ x + (1 | g)'.")(func)
     func = click.option("--data", type=click.Path(dir_okay=False),
                         help="Run the scenes on your own CSV instead of simulated data.")(func)
@@ -112,22 +112,21 @@ def list_cmd(as_json, out):
       glmm-explainer list
       glmm-explainer list --json | jq '.scenes[].name'
     """
-    import tempfile
-
     from scripts.pipeline import catalog
     from scripts.pipeline.cache import Cache
     from scripts.pipeline.layout import cache_root
     from scripts.presets import preset_names
 
+    cache, described = Cache(cache_root(Path(out))), {}
     try:
-        try:
-            Path(out).mkdir(parents=True, exist_ok=True)
-            scenes = catalog.load(Cache(cache_root(Path(out))))
-        except OSError:  # no usable --out: describe the scenes without keeping the result
-            with tempfile.TemporaryDirectory(prefix="glmm-explainer-list-") as folder:
-                scenes = catalog.load(Cache(folder))
+        scenes = catalog.load(cache, described)
     except catalog.CatalogError as exc:
         raise UserError(str(exc)) from None
+    if Path(out).is_dir():  # keep the descriptions in an existing output folder, never create one
+        try:
+            catalog.save(cache, described)
+        except OSError:
+            pass
     if as_json:
         payload = {"scenes": [{"name": s.name, "module": s.module, "description": s.description,
                                "needs_truth": s.needs_truth, "families": list(s.families),
@@ -265,7 +264,7 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset,
                        quiet, as_json, data, formula, family, trials, pace)
     order = {scene.name: i for i, scene in enumerate(session.catalog)}
     chosen = sorted(session.select(scenes), key=lambda scene: order[scene.name])
-    jobs = session.realise(chosen, "video", ("mp4",))
+    jobs = session.realise(chosen, "video", ("mp4",), then="lecture")
     session.raise_failures()
     obj = build_lecture(session, jobs)
     folder = assembled_folder("lecture", scenes, [scene.name for scene in session.catalog])

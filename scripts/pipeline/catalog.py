@@ -51,7 +51,12 @@ class SceneInfo:
         return None
 
 
-def load(cache: Cache) -> list[SceneInfo]:
+def load(cache: Cache, pending: dict | None = None) -> list[SceneInfo]:
+    """The scenes of every module, described from the cache or by importing the module.
+
+    With `pending` (a dict), new descriptions are collected there instead of written, so a run
+    can list and check scene names before it creates anything under its output folder; `save`
+    writes them once the run goes ahead."""
     from scenes.lecture import scene_modules
 
     try:
@@ -62,10 +67,13 @@ def load(cache: Cache) -> list[SceneInfo]:
     for module in modules:
         digest = source_hash(module.path)
         record_name = f"{module.name}-{digest[:32]}"
-        described = cache.json_record("catalog", record_name)
+        described = _read(cache, record_name)
         if described is None:
             described = _describe(module)
-            cache.set_json_record("catalog", record_name, described)
+            if pending is None:
+                cache.set_json_record("catalog", record_name, described)
+            else:
+                pending[record_name] = described
         for item in described:
             scenes.append(SceneInfo(name=item["name"], module=module.name,
                                     module_path=str(module.path), source_hash=digest,
@@ -73,6 +81,20 @@ def load(cache: Cache) -> list[SceneInfo]:
                                     slides=tuple((a, b) for a, b in item["slides"]),
                                     needs_truth=item["needs_truth"], families=tuple(item["families"])))
     return scenes
+
+
+def save(cache: Cache, pending: dict) -> None:
+    """Write the descriptions `load` collected in `pending`."""
+    for record_name, described in pending.items():
+        cache.set_json_record("catalog", record_name, described)
+    pending.clear()
+
+
+def _read(cache: Cache, record_name: str):
+    try:
+        return cache.json_record("catalog", record_name)
+    except OSError:  # the cache's folder is under a file, or unreadable: describe afresh
+        return None
 
 
 def _describe(module) -> list[dict]:

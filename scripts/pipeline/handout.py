@@ -13,11 +13,11 @@ from pathlib import Path
 import cairo
 from PIL import Image
 
+from scenes.theme import FONT  # the lecture's font (`glmm-explainer doctor` checks it is installed)
 from scripts.pipeline.capture import FIXED_DATE
 
 PAGE_W, PAGE_H = 595.28, 841.89  # A4 in points
 MARGIN = 48
-FONT = "DejaVu Sans"
 MAX_IMAGE_WIDTH = 1920
 
 

@@ -64,16 +64,30 @@ def resolve_input(preset: str | None = None, scenario_file: str | None = None,
                   assignments: tuple[str, ...] = (), data: str | None = None,
                   formula: str | None = None, family: str | None = None,
                   trials: str | None = None) -> RunInput:
-    scenario = resolve_scenario(preset, scenario_file, assignments)
+    """A scenario (--preset, --scenario, --set) or a CSV (--data, --formula, --family,
+    --trials), never a mix: an option of the other kind would be silently ignored."""
     if data is None:
         given = [flag for flag, value in (("--formula", formula), ("--family", family),
                                           ("--trials", trials)) if value]
         if given:
             raise InputError(f"{' and '.join(given)} can only be used with --data FILE.csv (a scenario "
                              "brings its own model): add --data or leave it out")
-        return RunInput(scenario)
+        return RunInput(resolve_scenario(preset, scenario_file, assignments))
+    simulation = [flag for flag, value in (("--preset", preset), ("--scenario", scenario_file),
+                                           ("--set", assignments)) if value]
+    if simulation:
+        one = len(simulation) == 1
+        raise InputError(f"{' and '.join(simulation)} {'describes' if one else 'describe'} simulated data "
+                         f"and {'does' if one else 'do'} not apply to --data FILE.csv: drop "
+                         f"{'it' if one else 'them'} (the model of your data is --formula, --family "
+                         "and --trials)")
     if not formula:
         raise InputError("--data needs --formula, e.g. --formula 'y ~ x + (1 | g)'")
+    scenario = resolve_scenario()
+    chosen_family = (family or scenario.family).lower()
+    if trials and chosen_family != "binomial":
+        raise InputError(f"--trials is for the binomial family only, not {chosen_family}: add "
+                         "--family binomial or drop --trials")
     from estimator.design import build_design
     from estimator.formula import parse_formula
     from estimator.table import read_csv
@@ -81,7 +95,7 @@ def resolve_input(preset: str | None = None, scenario_file: str | None = None,
     table = read_csv(data)
     build_design(parse_formula(formula), table, trials=trials)  # missing columns etc. fail here
     if family:
-        scenario = scenario.replace(family=family.lower())
+        scenario = scenario.replace(family=chosen_family)
     path = str(Path(data).resolve())
     return RunInput(scenario, data_csv=path, formula=formula, trials=trials,
                     data_sha256=file_sha256(path))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scenes.pacing import DEFAULT_PACE
+from scenes.theme import THEMES as THEME_DESIGNS
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Quality:
 
 QUALITIES = {q.name: q for q in (Quality("low", 854, 480, 15), Quality("medium", 1280, 720, 30),
                                  Quality("high", 1920, 1080, 60), Quality("4k", 3840, 2160, 60))}
-THEMES = ("dark", "light")
+THEMES = tuple(THEME_DESIGNS)  # the CLI offers exactly the themes the scenes know
 STILL_FORMATS = ("png", "svg", "pdf")
 
 

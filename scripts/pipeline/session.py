@@ -61,11 +61,14 @@ class Session:
 
     def __post_init__(self):
         self.out = self.settings.out
-        _check_writable(self.out)
+        problem = tools.output_problem(self.out)  # creates nothing: see _open_output
+        if problem:
+            raise PipelineError(f"{problem}: choose another folder with --out")
         self.cache = Cache(cache_root(self.out))
-        self.cache.sweep_stale()
+        self._catalog_pending: dict = {}  # scene descriptions, written by _open_output
+        self._output_open = False
         try:
-            self.catalog = catalog_mod.load(self.cache)
+            self.catalog = catalog_mod.load(self.cache, self._catalog_pending)
         except catalog_mod.CatalogError as exc:
             raise PipelineError(str(exc)) from None
         q = self.settings.quality
@@ -101,10 +104,11 @@ class Session:
 
     # ---- getting products
     def realise(self, scenes: list[SceneInfo], kind: str, products: tuple[str, ...],
-                transparent: bool = False) -> list[SceneJob]:
+                transparent: bool = False, then: str | None = None) -> list[SceneJob]:
         """Every scene's products, from the cache or rendered now. Raises PipelineError after
         the run if a scene failed (what finished is kept and placed first by the caller's
-        `finish`)."""
+        `finish`). `then` names the job that follows (tools.NEEDS, e.g. "lecture"), whose tools
+        are checked now too. Nothing is created under --out before every check passed."""
         jobs = plan_jobs(scenes, kind, self.settings.quality, self.settings.theme, products,
                          transparent, self.cache, self.run_input.digest,
                          self.settings.pace or DEFAULT_PACE)
@@ -113,14 +117,25 @@ class Session:
         for job in jobs:
             if not job.missing:
                 self.outcomes.setdefault(job.scene.name, Outcome(job.scene.name, "cached"))
+        needs = (tools.NEEDS[kind] if todo else ()) + (tools.NEEDS[then] if then else ())
+        try:
+            tools.require(*needs)
+        except tools.MissingTool as exc:
+            raise PipelineError(str(exc)) from None
+        self._open_output()
         if todo:
-            needed = ["latex", "dvisvgm"] + (["ffmpeg"] if kind == "video" else [])
-            try:
-                tools.require(*needed)
-            except tools.MissingTool as exc:
-                raise PipelineError(str(exc)) from None
             self._render(todo)
         return jobs
+
+    def _open_output(self) -> None:
+        """Create the output folder and its cache, once every input, scene name and tool has
+        been checked (a bad one leaves nothing behind)."""
+        if self._output_open:
+            return
+        _check_writable(self.out)
+        self.cache.sweep_stale()
+        catalog_mod.save(self.cache, self._catalog_pending)
+        self._output_open = True
 
     def _render(self, todo: list[SceneJob]) -> None:
         from scripts.pipeline.runner import Runner
@@ -221,10 +236,10 @@ def _check_writable(out: Path) -> None:
         os.close(fd)
         os.unlink(probe)
     except FileExistsError:
-        raise PipelineError(f"output folder '{out}' is a file: choose a folder with --out") from None
+        raise PipelineError(f"output folder '{out}' is a file: choose another folder with --out") from None
     except OSError as exc:
         raise PipelineError(f"output folder '{out}' is not writable ({exc.strerror}): choose another "
-                            "with --out") from None
+                            "folder with --out") from None
 
 
 def _version() -> str:
