@@ -114,9 +114,8 @@ def check_preset(name: str) -> None:
         return _outside_scene(f"preset '{name}'")
     declared = _active[0]
     if name not in declared.presets:
-        listed = ", ".join(repr(p) for p in declared.presets + (name,))
         raise UndeclaredRead(f"{declared.scene} reads preset '{name}' but does not declare it: "
-                             f"set `presets = ({listed},)` on the class, so its cache key "
+                             f"set `presets = {declared.presets + (name,)!r}` on the class, so its cache key "
                              "includes the preset file")
 
 
