@@ -48,8 +48,14 @@ class LectureScene(Scene):
     presets: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()
 
+    def __init_subclass__(cls, **kwargs):
+        """Every construct runs with its scene's declared reads active (scenes/reads.py)."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("construct")
+        if own is not None and not getattr(own, "checks_reads", False):
+            cls.construct = reads.checked_construct(own)
+
     def setup(self):
-        reads.begin_scene(type(self))  # from here on, reads are checked against the declaration
         self.theme = current_theme()
         self.pace = current_pace()
         self.camera.background_color = self.theme.background
@@ -108,7 +114,6 @@ class LectureScene(Scene):
         os.replace(tmp, path)
 
     def tear_down(self):
-        reads.end_scene()
         missing = self.slide_names()[len(self.marks):]
         if missing:
             raise ValueError(f"{type(self).__name__}: slide points never reached: {', '.join(missing)}")

@@ -8,9 +8,9 @@ Each LectureScene subclass declares, as class attributes:
 The render cache keys a scene's videos and stills on exactly these (the input's digest, each
 preset file's and data file's sha256), read from the class without rendering it. So that a
 declaration cannot rot, every way a scene reaches these things (scenes.context.lecture_input,
-scenes.context.preset_input, data_file here) asks `check_*` here first: while a scene renders (between its setup and
-tear_down) reading something it did not declare raises UndeclaredRead, which fails the render
-with a line naming the attribute to add. Outside a scene (tests, the REPL) reads are free, unless
+scenes.context.preset_input, data_file here) asks `check_*` here first: while a scene's
+construct runs, reading something it did not declare raises UndeclaredRead, which fails the
+render with a line naming the attribute to add. Outside a scene (tests, the REPL) reads are free, unless
 STRICT_ENV is set (the render pipeline's workers), where a read outside a scene - at module
 import, say - is an error too, as nothing would put it in a cache key.
 
@@ -19,6 +19,7 @@ includes what base.py imports.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -72,18 +73,26 @@ def _names(scene: str, attr: str, value, example: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-# ---- the scene being rendered in this process (set by LectureScene.setup, cleared at tear_down)
+# ---- the scene whose construct is running in this process (LectureScene wraps every construct)
 _active: tuple[Declaration, Path | None] | None = None
 
 
-def begin_scene(cls) -> None:
-    global _active
-    _active = (declaration_of(cls), _module_dir(cls))
+def checked_construct(construct):
+    """`construct` running with its scene's declaration active, and the previous one (usually
+    none) restored however it ends, so a failed render leaves no declaration behind."""
 
+    @functools.wraps(construct)
+    def run(scene, *args, **kwargs):
+        global _active
+        saved = _active
+        _active = (declaration_of(type(scene)), _module_dir(type(scene)))
+        try:
+            return construct(scene, *args, **kwargs)
+        finally:
+            _active = saved
 
-def end_scene() -> None:
-    global _active
-    _active = None
+    run.checks_reads = True
+    return run
 
 
 def _module_dir(cls) -> Path | None:

@@ -158,9 +158,16 @@ def test_a_malformed_declaration_is_a_one_line_error(tmp_path, monkeypatch):
 
 
 def test_reads_outside_a_scene_are_refused_in_workers_only(monkeypatch):
-    reads.end_scene()
     monkeypatch.delenv(reads.STRICT_ENV, raising=False)
     assert context.lecture_input().scenario.n_groups > 0  # tests and the REPL read freely
+
+    class Concept:  # declares nothing; its construct reads the input, then fails
+        def construct(self):
+            context.lecture_input()
+
+    with pytest.raises(reads.UndeclaredRead, match="Concept reads the lecture input"):
+        reads.checked_construct(Concept.construct)(Concept())
+    assert context.lecture_input()  # the failed scene left no declaration behind
     monkeypatch.setenv(reads.STRICT_ENV, "1")
     with pytest.raises(reads.UndeclaredRead, match="outside a scene"):
         context.lecture_input()
