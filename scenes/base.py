@@ -5,7 +5,9 @@ and narration, in order) as the class attribute `slides`, and calls `self.slide_
 that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
 
-How long each slide point holds is the pace (scenes/pacing.py).
+How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
+code (the lecture input, presets, data files) it declares as class attributes (scenes/reads.py):
+the render cache keys on them, and an undeclared read fails the render.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Callable, ClassVar
 
 from manim import Scene
 
+from scenes import reads
 from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
 from scenes.theme import current_theme
 
@@ -33,12 +36,24 @@ def set_still_writer(writer: Callable[["LectureScene", int, str], None] | None) 
 
 class LectureScene(Scene):
     """Subclasses set `description` (one line), `slides` ((name, narration), ...) and, if the
-    scene needs the simulation's truth, `needs_truth = True` (skipped for a user's own data)."""
+    scene needs the simulation's truth, `needs_truth = True` (skipped for a user's own data).
+    They declare what they read: `reads_input = True` for the lecture input, `presets` for
+    built-in presets they load, `data_files` for files next to their module (scenes/reads.py)."""
 
     description: ClassVar[str] = ""
     slides: ClassVar[tuple[tuple[str, str], ...]] = ()
     needs_truth: ClassVar[bool] = False
     families: ClassVar[tuple[str, ...]] = ("gaussian", "poisson", "binomial", "gamma")
+    reads_input: ClassVar[bool] = False
+    presets: ClassVar[tuple[str, ...]] = ()
+    data_files: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        """Every construct runs with its scene's declared reads active (scenes/reads.py)."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("construct")
+        if own is not None and not getattr(own, "checks_reads", False):
+            cls.construct = reads.checked_construct(own)
 
     def setup(self):
         self.theme = current_theme()

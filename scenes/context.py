@@ -3,6 +3,10 @@
 The pipeline writes a small JSON file and points GLMM_EXPLAINER_INPUT at it, so each scene
 (possibly in its own process) sees the same scenario, data and formula. Without it, scenes use
 the default preset, so `manim scenes/<topic>.py Scene` works on its own too.
+
+`lecture_input()` and `preset_input(name)` are the only ways a scene reaches its data, and both
+check the rendering scene's declaration first (`reads_input`, `presets`: scenes/reads.py), so
+the render cache, which keys on the declaration, never serves a video drawn from other data.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from estimator.result import FitResult
 from estimator.scenario import Scenario, scenario_from_dict
 from estimator.simulate import SimulatedData, simulate
 from estimator.table import read_csv
+from scenes import reads
 
 INPUT_ENV = "GLMM_EXPLAINER_INPUT"
 
@@ -82,9 +87,24 @@ def write_input_file(path: str, scenario: Scenario, data_csv: str | None = None,
         json.dump(payload, handle)
 
 
-@lru_cache(maxsize=1)
 def lecture_input() -> LectureInput:
-    """The scene's input: from GLMM_EXPLAINER_INPUT if set, else the default preset."""
+    """The scene's input: from GLMM_EXPLAINER_INPUT if set, else the default preset. The
+    rendering scene must declare `reads_input = True` (else UndeclaredRead)."""
+    reads.check_input()
+    return _load_lecture_input()
+
+
+def preset_input(name: str) -> LectureInput:
+    """A built-in preset's simulation, for a scene that shows it whatever the lecture's input
+    is; the rendering scene must list `name` in its `presets` (else UndeclaredRead)."""
+    reads.check_preset(name)
+    from scripts.presets import load_preset
+
+    return input_from_scenario(load_preset(name))
+
+
+@lru_cache(maxsize=1)
+def _load_lecture_input() -> LectureInput:
     path = os.environ.get(INPUT_ENV)
     if not path:
         from scripts.presets import load_preset
@@ -102,3 +122,8 @@ def lecture_input() -> LectureInput:
                                 group_label=spec.group)
     return LectureInput(scenario=scenario, data=None, table=read_csv(payload["data_csv"]),
                         formula=payload["formula"], family=scenario.family, trials=payload.get("trials"))
+
+
+# The loaded input is cached per process; tests that point INPUT_ENV elsewhere clear it.
+lecture_input.cache_clear = _load_lecture_input.cache_clear
+lecture_input.cache_info = _load_lecture_input.cache_info

@@ -27,6 +27,7 @@ class DataGeneration(LectureScene):
     """The data-generating model, one term at a time."""
 
     description = "How grouped data arise: fixed line, group deviations u0j ~ N(0, tau0^2), noise."
+    reads_input = True
     needs_truth = True
     families = ("gaussian",)
     slides = (

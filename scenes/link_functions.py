@@ -16,7 +16,7 @@ from scenes.base import LectureScene
 from scenes.common import (PANEL_REGION, Readout, code_text, coef_pairs, data_cloud, make_axes, math_tex,
                            padded_range, scene_fit, side_panel, slope_term, title_text, wrapped_text,
                            x_axis_limits)
-from scenes.context import input_from_scenario, lecture_input
+from scenes.context import lecture_input, preset_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE
 from estimator.families import get_family
 
@@ -40,9 +40,7 @@ def family_lecture(family: str, preset: str):
     lecture = lecture_input()
     if lecture.family == family:
         return lecture
-    from scripts.presets import load_preset
-
-    return input_from_scenario(load_preset(preset))
+    return preset_input(preset)
 
 
 def curve(axes, xs, ys) -> VMobject:
@@ -59,7 +57,8 @@ class LinkFunction(LectureScene):
     """Straight lines on the link scale bend into curves on the response scale."""
 
     family_name = "poisson"
-    preset = "poisson"
+    reads_input = True        # its family decides whether the lecture's data are shown
+    presets = ("poisson",)    # the family's preset, shown otherwise (subclasses: their own)
     title = "Poisson: the log link"
     description = "Poisson GLMM: the linear predictor bends through exp() onto counts."
     families = ("gaussian", "poisson", "binomial", "gamma")
@@ -75,7 +74,7 @@ class LinkFunction(LectureScene):
     def construct(self):
         theme, rec = self.theme, self.record_number
         family = get_family(self.family_name)
-        lecture = family_lecture(self.family_name, self.preset)
+        lecture = family_lecture(self.family_name, self.presets[0])
         s = lecture.scenario
         fit = scene_fit(lecture)
         x, y, g, labels = lecture.arrays()
@@ -135,14 +134,14 @@ class LinkFunction(LectureScene):
 
 class LogisticLink(LinkFunction):
     family_name = "binomial"
-    preset = "logistic"
+    presets = ("logistic",)
     title = "Logistic: the logit link"
     description = "Logistic GLMM: the linear predictor bends through the logistic curve onto P(y = 1)."
 
 
 class GammaLink(LinkFunction):
     family_name = "gamma"
-    preset = "gamma"
+    presets = ("gamma",)
     title = "Gamma: the log link"
     description = "Gamma GLMM: the linear predictor bends through exp() onto positive, skewed values."
 

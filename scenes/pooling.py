@@ -55,6 +55,7 @@ class PoolingComparison(LectureScene):
     """One line, a line per group, and the mixed model's compromise."""
 
     description = "Complete, no and partial pooling: the same group lines morph into the mixed model's."
+    reads_input = True
     families = ("gaussian",)
     slides = (
         ("complete", "Complete pooling fits one line to everybody and ignores the groups. Efficient, "
@@ -191,6 +192,7 @@ class PoolingTradeoff(LectureScene):
     """Each method's error in the group intercepts against the simulation's truth."""
 
     description = "Bias and variance: each method's intercept errors against the truth, and their RMSE."
+    reads_input = True
     needs_truth = True
     families = ("gaussian",)
     slides = (

@@ -15,7 +15,7 @@ from scenes.base import LectureScene
 from scenes.common import (PANEL_REGION, Readout, code_text, coef_pairs, data_cloud, filled_mark,
                            fixed_effect_mark, grand_mean_line, group_lines, legend, make_axes,
                            math_tex, padded_range, side_panel, title_text, wrapped_text, x_axis_limits)
-from scenes.context import input_from_scenario, lecture_input
+from scenes.context import input_from_scenario, lecture_input, preset_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt, fmt_tex
 
 RHO_SWEEP = (-0.8, 0.0, 0.8)
@@ -27,9 +27,7 @@ def slope_lecture():
     lecture = lecture_input()
     if lecture.has_truth and lecture.scenario.random_slopes or not lecture.has_truth and len(lecture.spec.re_names) > 1:
         return lecture, None
-    from scripts.presets import load_preset
-
-    return input_from_scenario(load_preset("fan-out")), "shown with the fan-out preset"
+    return preset_input("fan-out"), "shown with the fan-out preset"
 
 
 def covariance_ellipse(axes, centre, cov, sds: float, color: str, n: int = 72) -> Polygon:
@@ -48,6 +46,8 @@ class RandomSlopes(LectureScene):
     """Parallel lines -> tilted lines; fan-out vs fan-in as rho changes."""
 
     description = "Random intercepts vs random slopes: parallel lines, spaghetti, fan-out and fan-in."
+    reads_input = True
+    presets = ("fan-out",)  # shown when the lecture has no random slopes
     families = ("gaussian",)
     slides = (
         ("intercepts", "With random intercepts only, y ~ x + (1 | g), every group gets its own "
@@ -127,6 +127,8 @@ class RandomEffectsScatter(LectureScene):
     """The (b0j, b1j) scatter, its covariance ellipse and matrix, and lmer's syntax."""
 
     description = "Random-effects scatter with the estimated covariance ellipse and matrix; lmer syntax."
+    reads_input = True
+    presets = ("fan-out",)  # shown when the lecture has no random slopes
     families = ("gaussian",)
     slides = (
         ("scatter", "Each point is one group's pair of conditional modes: how far its intercept "

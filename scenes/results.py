@@ -21,6 +21,7 @@ class ModelResults(LectureScene):
     """The coefficient summary next to the complete- and no-pooling estimates."""
 
     description = "Results table: fixed effects with SEs, variance components, ICC, logLik/AIC/BIC."
+    reads_input = True
     slides = (
         ("fixed", "The fixed effects side by side: complete pooling ignores the groups, no pooling "
                   "gives each group its own intercept, the mixed model estimates the average line "

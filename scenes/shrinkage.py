@@ -137,6 +137,7 @@ class ShrinkageDiagram(LectureScene):
     """No pooling -> partial pooling, one row per group, and the weight lambda_j."""
 
     description = "Shrinkage diagram: each group's estimate pulled toward the grand mean, and lambda_j."
+    reads_input = True
     families = ("gaussian",)
     slides = (
         ("no_pooling", "One row per group, sorted by its own intercept, largest on top. The open "
@@ -219,6 +220,7 @@ class ShrinkageSweep(LectureScene):
     """The shrinkage diagram while tau0 changes: re-simulate, re-fit, redraw."""
 
     description = "Sweep tau0: re-simulate and re-fit per step; arrows and lambda_j follow."
+    reads_input = True
     needs_truth = True
     families = ("gaussian",)
     path = (1.0, 0.5, 0.25, 1.0, 2.0)        # tau0 factors visited, in order
@@ -302,6 +304,7 @@ class ShrinkageMap(LectureScene):
     """Intercept and slope together: each group's own line vs the mixed model's, as points."""
 
     description = "2-D shrinkage map: (intercept, slope) pulled toward the fixed-effect point."
+    reads_input = True
     families = ("gaussian",)
     slides = (
         ("own_fits", "Each group's own regression is one point: its intercept across, its slope up. "

@@ -45,6 +45,7 @@ class SimpsonReversal(LectureScene):
     """Pooled slope vs within-group slopes vs the mixed model's gamma10."""
 
     description = "Simpson's reversal: the pooled trend against the within-group trends and gamma10."
+    reads_input = True
     families = ("gaussian",)
     slides = (
         ("pooled", "Ignore the groups and fit one line through all the points: complete pooling. "

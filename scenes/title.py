@@ -10,6 +10,7 @@ from scenes.theme import BODY_SIZE, FONT, TITLE_SIZE
 
 class TitleCard(LectureScene):
     description = "Opening card: grouped data and the mixed model in one line."
+    reads_input = True
     slides = (("model", "Observations come in groups: pupils in schools, patients in clinics. "
                         "A mixed model gives every group its own deviation u0j from the common line."),)
 

@@ -30,6 +30,7 @@ class VarianceComponents(LectureScene):
     """Between vs within variance, the ICC bar, and a tau0 sweep."""
 
     description = "Variance components: tau0^2 between groups, sigma^2 within, the ICC and its 0.05 rule."
+    reads_input = True
     families = ("gaussian",)
     slides = (
         ("split", "The total variance of the outcome splits into two parts: how much the groups "

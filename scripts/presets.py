@@ -2,20 +2,31 @@
 every command: preset, then scenario file, then --set overrides, in that order."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from estimator.errors import InputError
 from estimator.scenario import Scenario, apply_overrides, load_scenario
 
 PRESET_DIR = Path(__file__).with_name("presets")
+PRESET_DIR_ENV = "GLMM_EXPLAINER_PRESET_DIR"  # replaces PRESET_DIR (tests edit presets in a copy)
+
+
+def preset_dir() -> Path:
+    return Path(os.environ.get(PRESET_DIR_ENV) or PRESET_DIR)
+
+
+def preset_path(name: str) -> Path:
+    """The file of preset `name` (whether or not it exists)."""
+    return preset_dir() / f"{name}.toml"
 
 
 def preset_names() -> list[str]:
-    return sorted(path.stem for path in PRESET_DIR.glob("*.toml"))
+    return sorted(path.stem for path in preset_dir().glob("*.toml"))
 
 
 def load_preset(name: str) -> Scenario:
-    path = PRESET_DIR / f"{name}.toml"
+    path = preset_path(name)
     if not path.is_file():
         raise InputError(f"preset '{name}' is unknown: use one of {', '.join(preset_names())}")
     return load_scenario(path)

@@ -1,8 +1,12 @@
 """The scenes of the lecture with their metadata, without importing manim when nothing changed.
 
-Each module's scene list (name, description, slides, needs_truth, families) is stored in the
-cache under the hash of the module's source closure; only a module whose sources changed is
-imported (which imports manim) to describe it again.
+Each module's scene list (name, description, slides, needs_truth, families, and what each scene
+declares it reads: the lecture input, presets, data files) is stored in the cache under the hash
+of the module's source closure and of the code that describes it; only a module whose sources
+changed is imported (which imports manim) to describe it again. The declared presets and data
+files must exist (checked on every load, as they can vanish without the sources changing); a
+module that cannot be found, fails to import or defines no scene, and a scene name defined twice,
+are one-line CatalogErrors.
 """
 from __future__ import annotations
 
@@ -10,8 +14,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.pipeline.cache import Cache
-from scripts.pipeline.sources import source_hash
+from scripts.pipeline.cache import Cache, make_key
+from scripts.pipeline.sources import files_hash, source_hash
+
+SCENES_DIR = Path(__file__).resolve().parents[2] / "scenes"
+# The code that turns a scene class into a record: a change to it re-describes every module.
+DESCRIBER_FILES = (SCENES_DIR / "lecture.py", SCENES_DIR / "reads.py", Path(__file__).resolve())
 
 
 class CatalogError(Exception):
@@ -28,6 +36,13 @@ class SceneInfo:
     slides: tuple[tuple[str, str], ...]
     needs_truth: bool
     families: tuple[str, ...]
+    reads_input: bool = False
+    presets: tuple[str, ...] = ()
+    data_files: tuple[str, ...] = ()  # relative to the module's folder
+
+    def data_file_paths(self) -> dict[str, Path]:
+        folder = Path(self.module_path).parent
+        return {rel: folder / rel for rel in self.data_files}
 
     @property
     def title(self) -> str:
@@ -57,16 +72,18 @@ def load(cache: Cache, pending: dict | None = None) -> list[SceneInfo]:
     With `pending` (a dict), new descriptions are collected there instead of written, so a run
     can list and check scene names before it creates anything under its output folder; `save`
     writes them once the run goes ahead."""
-    from scenes.lecture import scene_modules
+    from scenes.lecture import SceneModuleError, scene_modules
 
     try:
         modules = scene_modules()
-    except (FileNotFoundError, ModuleNotFoundError) as exc:
+    except SceneModuleError as exc:
         raise CatalogError(str(exc)) from None
+    describer = files_hash(*DESCRIBER_FILES)
     scenes: list[SceneInfo] = []
+    defined_in: dict[str, str] = {}
     for module in modules:
         digest = source_hash(module.path)
-        record_name = f"{module.name}-{digest[:32]}"
+        record_name = f"{module.name}-{make_key({'sources': digest, 'describer': describer})[:32]}"
         described = _read(cache, record_name)
         if described is None:
             described = _describe(module)
@@ -74,12 +91,26 @@ def load(cache: Cache, pending: dict | None = None) -> list[SceneInfo]:
                 cache.set_json_record("catalog", record_name, described)
             else:
                 pending[record_name] = described
+        if not described:
+            raise CatalogError(f"scene module {_short(module.path)} defines no scene (no LectureScene "
+                               "subclass with its own construct): check the module list")
         for item in described:
-            scenes.append(SceneInfo(name=item["name"], module=module.name,
+            name = item["name"]
+            if name in defined_in:
+                raise CatalogError(f"scene {name} is defined twice, in {defined_in[name]} and "
+                                   f"{_short(module.path)}: rename one")
+            defined_in[name] = _short(module.path)
+            reads = item["reads"]
+            scenes.append(SceneInfo(name=name, module=module.name,
                                     module_path=str(module.path), source_hash=digest,
                                     description=item["description"],
                                     slides=tuple((a, b) for a, b in item["slides"]),
-                                    needs_truth=item["needs_truth"], families=tuple(item["families"])))
+                                    needs_truth=item["needs_truth"], families=tuple(item["families"]),
+                                    reads_input=bool(reads["reads_input"]),
+                                    presets=tuple(reads["presets"]),
+                                    data_files=tuple(reads["data_files"])))
+    for scene in scenes:
+        _check_declared_files(scene)
     return scenes
 
 
@@ -97,6 +128,19 @@ def _read(cache: Cache, record_name: str):
         return None
 
 
+def _check_declared_files(scene: SceneInfo) -> None:
+    from scripts.presets import preset_names, preset_path
+
+    for name in scene.presets:
+        if not preset_path(name).is_file():
+            raise CatalogError(f"scene {scene.name} declares preset '{name}', which does not exist: "
+                               f"use one of {', '.join(preset_names())}")
+    for rel, path in scene.data_file_paths().items():
+        if not path.is_file():
+            raise CatalogError(f"scene {scene.name} declares data file '{rel}', which does not exist "
+                               f"({_short(path)})")
+
+
 def _describe(module) -> list[dict]:
     from scenes.lecture import describe, import_module, scenes_of
 
@@ -106,7 +150,12 @@ def _describe(module) -> list[dict]:
         where = _where(exc, module.path)
         raise CatalogError(f"scene module {_short(module.path)} cannot be imported: "
                            f"{type(exc).__name__}: {' '.join(str(exc).split())}{where}") from None
-    return [describe(cls) for cls in scenes_of(loaded)]
+    from scenes.reads import DeclarationError
+
+    try:
+        return [describe(cls) for cls in scenes_of(loaded)]
+    except DeclarationError as exc:
+        raise CatalogError(f"scene module {_short(module.path)}: {exc}") from None
 
 
 def _short(path) -> str:

@@ -9,10 +9,13 @@ Cache key of a scene product = sha256 of
   theme, pixel size and frame rate, and for videos the pace (holds for reading, or brisk),
   versions of manim, numpy, scipy, pycairo, ManimPango, Pillow, this package, and
   fingerprints of the ffmpeg/latex/dvisvgm binaries,
-  and the input digest (scenario digest; for --data also the CSV's sha256, formula, family,
-  trials) - but only for scenes that read their input. Whether a scene does is recorded the
-  first time it renders (deps/), so a scene that draws no data (a pure concept scene) is not
-  re-rendered when a scenario value changes.
+  and what the scene declares it reads (scenes/reads.py, via the catalog, without importing it):
+  the input digest (scenario digest; for --data also the CSV's sha256, formula, family, trials)
+  if it declares `reads_input`, the sha256 of each file of its declared `presets` (the ones it
+  falls back to, e.g. fan-out.toml), and of each declared data file.
+So a scene that draws no data (a pure concept scene) is not re-rendered when a scenario value
+changes, and editing a preset re-renders exactly the scenes that declare it. The declaration
+cannot be wrong silently: a scene reading something it did not declare fails in the worker.
 """
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ from scenes.pacing import DEFAULT_PACE, PACE_ENV, STILLS_PACE
 from scripts.pipeline.cache import Cache, CacheObject, make_key
 from scripts.pipeline.catalog import SceneInfo
 from scripts.pipeline.layout import Quality
-from scripts.pipeline.sources import files_hash, library_versions
+from scripts.pipeline.sources import content_digest, files_hash, library_versions
+from scenes.reads import STRICT_ENV
 
 PIPELINE_DIR = Path(__file__).resolve().parent
 PIPELINE_FILES = ("worker.py", "capture.py", "encode.py")
@@ -50,6 +54,7 @@ class SceneJob:
     transparent: bool = False
     pace: str = DEFAULT_PACE  # videos only (stills render at STILLS_PACE)
     found: dict[str, CacheObject] = field(default_factory=dict)
+    _reads: dict | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
@@ -73,19 +78,27 @@ class SceneJob:
             parts["encoder"] = encoder_fingerprint()
         return parts
 
-    def deps_key(self) -> str:
-        return make_key({"scene": self.scene.name, "sources": self.scene.source_hash,
-                         "pipeline": pipeline_hash(), "versions": library_versions()})
+    def reads_parts(self, input_digest: str) -> dict:
+        """The digests of everything the scene declares it reads, taken once when the run plans
+        (lookup and commit use the same key; a preset edited while its scene renders is not
+        told apart)."""
+        if self._reads is None:
+            from scripts.presets import preset_path
 
-    def key(self, product: str, uses_input: bool, input_digest: str) -> str:
-        return make_key({**self.stage_parts(product), "input": input_digest if uses_input else None})
+            scene = self.scene
+            self._reads = {
+                "input": input_digest if scene.reads_input else None,
+                "presets": {name: content_digest(preset_path(name)) for name in scene.presets},
+                "data_files": {rel: content_digest(path)
+                               for rel, path in scene.data_file_paths().items()}}
+        return self._reads
+
+    def key(self, product: str, input_digest: str) -> str:
+        return make_key({**self.stage_parts(product), "reads": self.reads_parts(input_digest)})
 
     def lookup(self, cache: Cache, input_digest: str) -> None:
-        deps = cache.deps(self.deps_key())
-        if deps is None:
-            return
         for product in self.products:
-            obj = cache.get(self.key(product, deps["uses_input"], input_digest))
+            obj = cache.get(self.key(product, input_digest))
             if obj is not None:
                 self.found[product] = obj
 
@@ -96,15 +109,15 @@ class SceneJob:
                 "module_path": self.scene.module_path, "kind": self.kind,
                 "width": self.quality.width, "height": self.quality.height, "fps": self.quality.fps,
                 "theme": self.theme, "formats": formats, "transparent": self.transparent,
-                "env": {PACE_ENV: self.pace if self.kind == "video" else STILLS_PACE}}
+                "env": {PACE_ENV: self.pace if self.kind == "video" else STILLS_PACE,
+                        STRICT_ENV: "1"}}
 
     def commit(self, cache: Cache, input_digest: str, workdir: Path, meta: dict) -> None:
         """Store a finished worker's outputs: one cache object per product."""
-        uses_input = bool(meta["uses_input"])
-        cache.set_deps(self.deps_key(), {"uses_input": uses_input})
         out = workdir / "out"
         record = {k: meta[k] for k in ("scene", "frames", "fps", "duration", "marks", "numbers",
-                                       "uses_input", "render_seconds")}
+                                       "render_seconds")}
+        record["reads"] = self.reads_parts(input_digest)
         for product in self.missing:
             if product == "mp4":
                 files = {f"{self.scene.name}.mp4": out / f"{self.scene.name}.mp4"}
@@ -112,7 +125,7 @@ class SceneJob:
             else:
                 files = {Path(p).name: out / p for p in meta["stills"]
                          if p.startswith(f"stills/{product}/")}
-            key = self.key(product, uses_input, input_digest)
+            key = self.key(product, input_digest)
             self.found[product] = cache.commit(key, workdir, files, {**record, "product": product})
 
 

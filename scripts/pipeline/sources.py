@@ -5,6 +5,10 @@ transitively (read with `ast`: `from scenes.theme import ...` pulls in scenes/th
 scenes/context.py pulls in the estimator). Its hash is part of every cache key, so editing
 scenes/pooling.py re-renders the pooling scenes only, and editing the estimator re-renders the
 scenes that draw its numbers.
+
+What a scene reads besides code (presets, data files) is not found here but declared by the
+scene (scenes/reads.py); `content_digest` hashes those files for the cache key, read afresh each
+time (so an edited preset is seen within one process too).
 """
 from __future__ import annotations
 
@@ -120,6 +124,12 @@ def _closure_hash(path: Path) -> str:
 def source_hash(path: str | os.PathLike) -> str:
     """Hash of a module's source closure (file names relative to the project, and contents)."""
     return _closure_hash(Path(path).resolve())
+
+
+def content_digest(path: str | os.PathLike) -> str:
+    """sha256 of a declared data file's bytes, read every time (never memoised: presets are a
+    few hundred bytes, and a stale digest is the one thing the cache key must not have)."""
+    return file_sha256(path)
 
 
 def files_hash(*paths: str | os.PathLike) -> str:

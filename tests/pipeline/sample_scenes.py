@@ -117,6 +117,7 @@ class GaussianOnly(LectureScene):
 
 class InputCard(LectureScene):
     description = "Reads the scene input: the scenario's number of groups."
+    reads_input = True
     slides = (("groups", "The scenario's groups."),)
 
     def construct(self):

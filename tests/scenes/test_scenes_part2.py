@@ -54,7 +54,7 @@ def test_random_slopes_use_a_slope_scenario(tmp_path, monkeypatch):
 @pytest.mark.parametrize("scene_cls", [LinkFunction, LogisticLink, GammaLink])
 def test_link_scenes_draw_the_glmm_fit(scene_cls, tmp_path, monkeypatch):
     use_preset(monkeypatch, tmp_path, "default")
-    fit = family_lecture(scene_cls.family_name, scene_cls.preset).fit()
+    fit = family_lecture(scene_cls.family_name, scene_cls.presets[0]).fit()
     assert fit.family == scene_cls.family_name and fit.converged and not fit.singular
     scene = render(scene_cls, tmp_path, monkeypatch)
     assert scene.displayed["gamma00"] == pytest.approx(fit.fixef["(Intercept)"])
