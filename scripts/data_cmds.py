@@ -7,7 +7,7 @@ import sys
 import click
 
 from estimator.scenario import load_scenario
-from scripts.presets import resolve_scenario
+from scripts.presets import resolve_scenario, warn_if_uninformative
 
 
 def scenario_options(func):
@@ -45,6 +45,7 @@ def scenario_show(file, preset, scenario_file, assignments):
 def scenario_validate(file):
     """Check a scenario file; exit status 2 with the problem if it is not valid."""
     chosen = load_scenario(file)
+    warn_if_uninformative(chosen)
     click.echo(f"{file}: valid scenario '{chosen.name}' ({chosen.family}, {chosen.n_groups} groups)")
 
 

@@ -74,12 +74,15 @@ def resolve_input(preset: str | None = None, scenario_file: str | None = None,
         return RunInput(scenario)
     if not formula:
         raise InputError("--data needs --formula, e.g. --formula 'y ~ x + (1 | g)'")
+    from estimator.data_checks import check_design
     from estimator.design import build_design
     from estimator.formula import parse_formula
     from estimator.table import read_csv
 
     table = read_csv(data)
-    build_design(parse_formula(formula), table, trials=trials)  # missing columns etc. fail here
+    spec = parse_formula(formula)
+    design = build_design(spec, table, trials=trials)  # missing columns etc. fail here
+    check_design(design, spec, (family or scenario.family).lower())  # ... and what lme4 refuses
     if family:
         scenario = scenario.replace(family=family.lower())
     path = str(Path(data).resolve())
