@@ -121,7 +121,7 @@ def _validate(s: Scenario) -> None:
                  f"{name} must be a whole number, not {value!r}")
         else:
             need(isinstance(value, str), f"{name} must be text, not {value!r}")
-    need(s.family in FAMILIES, f"family '{s.family}' is unknown: use one of {', '.join(FAMILIES)}")
+    need(s.family in FAMILIES, f"family {quoted(s.family)} is unknown: use one of {', '.join(FAMILIES)}")
     need(2 <= s.n_groups <= 500, f"n_groups = {s.n_groups} is out of range: use 2 to 500 groups")
     need(s.group_size_min >= 1, f"group_size_min = {s.group_size_min} must be at least 1")
     need(s.group_size_max >= s.group_size_min,
@@ -231,8 +231,18 @@ def _is_whole(text: str) -> bool:
 def _shown(value) -> str:
     if isinstance(value, int) and value.bit_length() > 60:
         return "a number that large"
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 40 else text[:37] + "..."
+    return quoted(value) if isinstance(value, str) else _short(repr(value))
+
+
+def quoted(text: str, limit: int | None = 40) -> str:
+    """User text inside a message: in quotes, on one line (control characters escaped), and cut
+    to `limit` characters (None: whole, for paths)."""
+    shown = f"'{text}'" if text.isprintable() else repr(text)
+    return _short(shown, limit)
+
+
+def _short(text: str, limit: int | None = 40) -> str:
+    return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
 
 
 def scenario_from_dict(values: dict, source: str = "scenario", base: Scenario | None = None) -> Scenario:
@@ -249,7 +259,7 @@ def checked_values(values: dict, source: str) -> dict:
         if key not in _FIELDS:
             close = difflib.get_close_matches(str(key).lower(), list(_FIELDS), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(_FIELDS)}"
-            raise InputError(f"{source}: unknown key '{key}' ({hint})")
+            raise InputError(f"{source}: unknown key {quoted(str(key))} ({hint})")
     return {key: _coerce(key, value, source) for key, value in values.items()}
 
 
@@ -272,9 +282,9 @@ def load_scenario(path: str | os.PathLike, base: Scenario | None = None) -> Scen
 def load_scenario_values(path: str | os.PathLike) -> dict:
     """A TOML scenario file's checked values (not yet combined with a base scenario)."""
     path = os.fspath(path)
-    source = f"scenario file '{path}'"
+    source = f"scenario file {quoted(path, limit=None)}"
     if not os.path.isfile(path):
-        raise InputError(f"scenario file '{path}' does not exist: check the path")
+        raise InputError(f"{source} does not exist: check the path")
     try:
         with open(path, "rb") as handle:
             values = tomllib.load(handle)
@@ -307,9 +317,9 @@ def override_values(assignments: list[str] | tuple[str, ...]) -> dict:
     values = {}
     for text in assignments:
         if "=" not in text:
-            raise InputError(f"--set '{text}' is not key=value: write e.g. --set tau0=3")
+            raise InputError(f"--set {quoted(text)} is not key=value: write e.g. --set tau0=3")
         key, value = (part.strip() for part in text.split("=", 1))
         if not key:
-            raise InputError(f"--set '{text}' has no key: write e.g. --set tau0=3")
+            raise InputError(f"--set {quoted(text)} has no key: write e.g. --set tau0=3")
         values[key] = value
     return checked_values(values, "--set")

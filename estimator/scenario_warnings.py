@@ -16,7 +16,7 @@ EXTREME_RATE = 0.05      # a binomial rate below 5 % or above 95 % leaves almost
 MOSTLY_ZEROS = 0.90      # a Poisson scenario with over 90 % zero counts
 SIMULATOR_ETA_CAP = 20.0  # estimator.simulate clips the log-link predictor at 20 (exp(20) ~ 5e8)
 
-_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(40)
+_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(20)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
 
 
@@ -53,7 +53,7 @@ def expected_mean(s: Scenario, response) -> float:
     x: uniform within each group's window, the windows spread by x_group_offset as in the
     simulator (the link between a group's window and its u0j is ignored: it moves which groups sit
     where, hardly the overall rate). Given x, eta ~ N(gamma00 + gamma10 x, var(u0 + u1 x)),
-    integrated by 40-point Gauss-Hermite quadrature.
+    integrated by 20-point Gauss-Hermite quadrature.
     """
     x = _x_grid(s)
     mean = s.gamma00 + s.gamma10 * x
@@ -65,9 +65,12 @@ def expected_mean(s: Scenario, response) -> float:
     return float(np.mean(values @ _WEIGHTS))
 
 
-def _x_grid(s: Scenario, points: int = 41) -> np.ndarray:
+def _x_grid(s: Scenario, points: int = 21) -> np.ndarray:
+    """x values standing for the design: `points` per group window; the windows' centres are
+    evenly spaced, so at most 16 of them (evenly spread) stand for any number of groups."""
     half = (s.x_max - s.x_min) / 2
-    centres = s.x_group_offset * (np.arange(s.n_groups) - (s.n_groups - 1) / 2)
+    ranks = np.linspace(0, s.n_groups - 1, min(s.n_groups, 16))
+    centres = s.x_group_offset * (ranks - (s.n_groups - 1) / 2)
     within = np.linspace(-half, half, points)
     return ((s.x_min + s.x_max) / 2 + centres[:, None] + within[None, :]).ravel()
 

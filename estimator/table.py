@@ -32,22 +32,23 @@ MAX_CELL_CHARS = csv.field_size_limit()  # the csv module's own limit (131072): 
 
 def read_csv(path: str | os.PathLike) -> Table:
     """Read a CSV with a header row; every cell stays a string until the design step."""
-    path = os.fspath(path)
-    text = _decode(path, _read_bytes(path))
+    filename = os.fspath(path)
+    path = _quoted(filename)  # messages name the file in quotes, on one line
+    text = _decode(path, _read_bytes(filename, path))
     separator = _separator(text)
     rows = [(line, row) for line, row in _parse(path, text, separator)
             if any(cell.strip() for cell in row)]
     if not rows:
-        raise InputError(f"'{path}' is empty: it needs a header row and data rows")
+        raise InputError(f"{path} is empty: it needs a header row and data rows")
     rows = _drop_trailing_empty_columns(rows)
     header = _header(path, rows[0][1])
     if len(rows) == 1:
-        raise InputError(f"'{path}' has a header but no data rows: add the data")
+        raise InputError(f"{path} has a header but no data rows: add the data")
     table: Table = {name: [] for name in header}
     for line, row in rows[1:]:
         if len(row) != len(header):
             hint = _separator_hint(separator, row)
-            raise InputError(f"'{path}' line {line} has {len(row)} cells but the header has "
+            raise InputError(f"{path} line {line} has {len(row)} cells but the header has "
                              f"{len(header)}: fix that row{hint}")
         for name, cell in zip(header, row):
             table[name].append(cell.strip())
@@ -56,18 +57,24 @@ def read_csv(path: str | os.PathLike) -> Table:
     return table
 
 
-def _read_bytes(path: str) -> bytes:
-    if not path:
+def _quoted(text: str, limit: int | None = None) -> str:
+    """Text from the user inside a message: quoted, one line (control characters escaped)."""
+    shown = f"'{text}'" if text.isprintable() else repr(text)
+    return shown if limit is None or len(shown) <= limit else shown[:limit - 3] + "..."
+
+
+def _read_bytes(filename: str, path: str) -> bytes:
+    if not filename:
         raise InputError("no data file given: give the path of a CSV file")
-    if not os.path.exists(path):
-        raise InputError(f"data file '{path}' does not exist: check the path")
-    if os.path.isdir(path):
-        raise InputError(f"'{path}' is a folder, not a CSV file: give the path of the CSV file")
+    if not os.path.exists(filename):
+        raise InputError(f"data file {path} does not exist: check the path")
+    if os.path.isdir(filename):
+        raise InputError(f"{path} is a folder, not a CSV file: give the path of the CSV file")
     try:
-        with open(path, "rb") as handle:
+        with open(filename, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        raise InputError(f"cannot read '{path}': {exc.strerror or exc}: check its permissions") from None
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}: check its permissions") from None
 
 
 def _decode(path: str, data: bytes) -> str:
@@ -76,12 +83,12 @@ def _decode(path: str, data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError(f"'{path}' starts like UTF-16 text but is not valid UTF-16: export it "
+            raise InputError(f"{path} starts like UTF-16 text but is not valid UTF-16: export it "
                              "as 'CSV UTF-8 (comma delimited)'") from None
     if b"\x00" in data:
         at = data.index(b"\x00")
         line = data.count(b"\n", 0, at) + 1
-        raise InputError(f"'{path}' line {line} contains a NUL byte (byte {at + 1}): this is not a "
+        raise InputError(f"{path} line {line} contains a NUL byte (byte {at + 1}): this is not a "
                          "text CSV file; export the data as 'CSV UTF-8'")
     try:
         return data.decode("utf-8-sig")
@@ -89,7 +96,7 @@ def _decode(path: str, data: bytes) -> str:
         offset = exc.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
         line = data.count(b"\n", 0, offset) + 1
         column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-        raise InputError(f"'{path}' is not UTF-8 text: line {line}, byte {column} is "
+        raise InputError(f"{path} is not UTF-8 text: line {line}, byte {column} is "
                          f"0x{data[offset]:02x} (Latin-1 or Windows-1252?): save it as 'CSV UTF-8' "
                          "(or run iconv -f latin1 -t utf-8)") from None
 
@@ -125,12 +132,12 @@ def _parse(path: str, text: str, separator: str) -> list[tuple[int, list[str]]]:
 def _csv_problem(path: str, exc: csv.Error, start: int, end: int) -> str:
     message = str(exc)
     if "field larger than field limit" in message:
-        return (f"'{path}' line {start} has a cell longer than {MAX_CELL_CHARS} characters: this "
+        return (f"{path} line {start} has a cell longer than {MAX_CELL_CHARS} characters: this "
                 "does not look like a data table; check the file (or an unclosed quote before it)")
     if "unexpected end of data" in message:
-        return (f"'{path}' line {start} opens a quote that is never closed: close the quote (a quote "
+        return (f"{path} line {start} opens a quote that is never closed: close the quote (a quote "
                 "inside a quoted cell is written twice, \"\")")
-    return (f"'{path}' line {end} is not valid CSV ({message.replace(chr(39), '')}): quote a cell "
+    return (f"{path} line {end} is not valid CSV ({message.replace(chr(39), '')}): quote a cell "
             "that holds the separator and write a quote inside quotes twice")
 
 
@@ -138,7 +145,7 @@ def _header(path: str, cells: list[str]) -> list[str]:
     header = [name.strip() for name in cells]
     empty = [k + 1 for k, name in enumerate(header) if not name]
     if empty:
-        raise InputError(f"'{path}' header: column {empty[0]} of {len(header)} has no name: name "
+        raise InputError(f"{path} header: column {empty[0]} of {len(header)} has no name: name "
                          "every column (or delete the empty column)")
     seen, repeated = set(), []
     for name in header:
@@ -146,8 +153,8 @@ def _header(path: str, cells: list[str]) -> list[str]:
             repeated.append(name)
         seen.add(name)
     if repeated:
-        names = ", ".join(f"'{name}'" for name in repeated)
-        raise InputError(f"'{path}' has repeated column names in its header ({names}): give every "
+        names = ", ".join(_quoted(name, limit=40) for name in repeated)
+        raise InputError(f"{path} has repeated column names in its header ({names}): give every "
                          "column a different name")
     return header
 
