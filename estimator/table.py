@@ -48,7 +48,8 @@ def read_csv(path: str | os.PathLike) -> Table:
     for line, row in rows[1:]:
         if len(row) != len(header):
             hint = _separator_hint(separator, row)
-            raise InputError(f"{path} line {line} has {len(row)} cells but the header has "
+            cells = f"{len(row)} cell" + "s" * (len(row) != 1)
+            raise InputError(f"{path} line {line} has {cells} but the header has "
                              f"{len(header)}: fix that row{hint}")
         for name, cell in zip(header, row):
             table[name].append(cell.strip())
@@ -137,6 +138,9 @@ def _csv_problem(path: str, exc: csv.Error, start: int, end: int) -> str:
     if "unexpected end of data" in message:
         return (f"{path} line {start} opens a quote that is never closed: close the quote (a quote "
                 "inside a quoted cell is written twice, \"\")")
+    if "expected after" in message:
+        return (f"{path} line {end} has text right after a closing quote: a quoted cell must end at "
+                "the separator (write a quote inside quotes twice, \"\")")
     return (f"{path} line {end} is not valid CSV ({message.replace(chr(39), '')}): quote a cell "
             "that holds the separator and write a quote inside quotes twice")
 

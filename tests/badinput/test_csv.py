@@ -34,7 +34,7 @@ BAD_FILES = [
     ("latin-1", "g,x,y\na,1,2\ncaf\xe9,3,4\n".encode("latin-1"), "line 3, byte 4 is 0xe9"),
     ("nul-bytes", b"g,x,y\x00\n", "NUL byte"),
     ("unclosed-quote", b'g,x,y\n"a,1,2\nb,3,4\n', "line 2 opens a quote that is never closed"),
-    ("text-after-quote", b'g,x,y\n"a"b,1,2\n', "line 2 is not valid CSV"),
+    ("text-after-quote", b'g,x,y\n"a"b,1,2\n', "line 2 has text right after a closing quote"),
     ("million-char-cell", b"g,x,y\n" + b"a" * 1_000_000 + b",1,2\n", "cell longer than"),
     ("million-char-line", b"g,x,y\n" + b",".join([b"1"] * 500_000) + b"\n", "has 500000 cells"),
 ]
