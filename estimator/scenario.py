@@ -294,8 +294,9 @@ def load_scenario_values(path: str | os.PathLike) -> dict:
     except UnicodeDecodeError as exc:
         raise InputError(f"{source} is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
                          ) from None
-    except ValueError as exc:  # tomllib lets int()'s error through for a 5,000-digit number
-        raise InputError(f"{source} holds a value that cannot be read ({exc}): fix it") from None
+    except ValueError:  # tomllib lets int()'s error through for a number of over 4,300 digits
+        raise InputError(f"{source} holds a number too long to read (thousands of digits): use a "
+                         "realistic value") from None
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror or exc}: check its permissions"
                          ) from None

@@ -31,20 +31,24 @@ def scenario_warnings(s: Scenario) -> list[str]:
         if rate > 1 - EXTREME_RATE or rate < EXTREME_RATE:
             value, fix = (1, "lower") if rate > 0.5 else (0, "raise")
             share = rate if value == 1 else 1 - rate
-            out.append(f"about {share:.0%} of the outcomes will be {value} (expected from gamma00 = "
-                       f"{s.gamma00:g}, gamma10 = {s.gamma10:g} over x in [{s.x_min:g}, {s.x_max:g}]), "
-                       f"so the plots show almost only {value}s: {fix} gamma00 (or move gamma10 "
-                       "toward 0) so the expected rate lies between 5% and 95%")
+            out.append(f"{_about(share)} of the outcomes will be {value} (expected from gamma00 = "
+                       f"{s.gamma00:g}, gamma10 = {s.gamma10:g}, tau0 = {s.tau0:g} over x in "
+                       f"[{s.x_min:g}, {s.x_max:g}]), so the plots show almost only {value}s: {fix} "
+                       "gamma00 until the expected rate lies between 5% and 95%")
     if s.family == "poisson":
         zeros = expected_mean(s, lambda eta: np.exp(-np.exp(np.clip(eta, None, SIMULATOR_ETA_CAP))))
         if zeros > MOSTLY_ZEROS:
-            out.append(f"about {zeros:.0%} of the counts will be 0 (expected from gamma00 = "
+            out.append(f"{_about(zeros)} of the counts will be 0 (expected from gamma00 = "
                        f"{s.gamma00:g}, gamma10 = {s.gamma10:g}): raise gamma00 so the counts vary")
     if s.family in ("poisson", "gamma") and _eta_reach(s) > SIMULATOR_ETA_CAP:
         out.append(f"gamma00 + gamma10 x (+ 3 tau) reaches {_eta_reach(s):.3g} on the log scale, "
                    f"above the simulator's cap of {SIMULATOR_ETA_CAP:g} (a mean of ~5e8), so the "
                    "largest values are clipped: lower gamma00 or gamma10")
     return out
+
+
+def _about(share: float) -> str:
+    return "over 99%" if share >= 0.995 else f"about {share:.0%}"
 
 
 def expected_mean(s: Scenario, response) -> float:

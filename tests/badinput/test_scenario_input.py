@@ -48,7 +48,7 @@ BAD_FILES = [
     ("tau0 = = 2\n", "is not valid TOML"),
     ("group_size_min = 1\ngroup_size_max = 1\n", "lmer refuses the gaussian model y ~ x + (1 | group)"),
     ("group_size_min = 20\ngroup_size_max = 10\n", "below group_size_min = 20"),
-    ("n_groups = " + "9" * 5000 + "\n", "cannot be read"),
+    ("n_groups = " + "9" * 5000 + "\n", "holds a number too long to read"),
 ]
 
 
