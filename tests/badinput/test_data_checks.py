@@ -77,6 +77,25 @@ def test_constant_response_and_predictor_through_the_cli(tmp_path):
                       "Response is constant")
     result = run("fit", path, "--formula", "y ~ k + (1 | g)")
     assert result.exit_code == 2 and "Traceback" not in result.output
+    assert_user_error(run("fit", path, "--formula", "y ~ 1 + (1 + k | g)"),
+                      "so (1 + k | g) is the same as (1 | g) with a singular covariance: use (1 | g)")
+
+
+def test_constant_fixed_predictor_is_named():
+    """design.py refuses a constant column first today; data_checks names it on its own too."""
+    from types import SimpleNamespace
+
+    from estimator.data_checks import check_constant_predictors
+
+    n = 12
+    design = SimpleNamespace(fixef_names=("(Intercept)", "x", "k"), re_names=("(Intercept)",),
+                             X=np.column_stack([np.ones(n), np.arange(n), np.full(n, 2.0)]),
+                             Z=np.ones((n, 1)))
+    with pytest.raises(InputError, match="predictor 'k' has the same value \\(2\\) in every row"):
+        check_constant_predictors(design, "g")
+    design.fixef_names = ("x", "k")  # no intercept: a constant column is the intercept
+    design.X = design.X[:, 1:]
+    check_constant_predictors(design, "g")
 
 
 def test_render_with_data_refuses_before_rendering(tmp_path):

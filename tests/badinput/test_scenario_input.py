@@ -144,3 +144,13 @@ def test_validate_names_the_scenario(tmp_path):
     assert load_scenario(path).n_groups == 5
     with pytest.raises(InputError):
         load_scenario(tmp_path / "none.toml")
+
+
+def test_render_commands_warn_before_rendering(capsys):
+    """The render commands resolve their input through the same path: the warning is printed
+    once, before any worker starts."""
+    from scripts.pipeline.inputs import resolve_input
+
+    resolve_input(preset="logistic", assignments=("gamma00=4",))
+    err = capsys.readouterr().err
+    assert err.count("Warning: scenario 'logistic':") == 1 and "lower gamma00" in err
