@@ -81,7 +81,11 @@ def check_response(design, response: str) -> None:
     """A constant response (every y equal; for binomial with trials, every proportion equal)."""
     y = np.asarray(design.y, float)
     trials = getattr(design, "trials", None)
-    values = y / np.asarray(trials, float) if trials is not None else y
+    if trials is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 trials: the family check names it
+            values = y / np.asarray(trials, float)
+    else:
+        values = y
     if len(values) and np.all(values == values[0]):
         shown = f"{values[0]:g}"
         raise InputError(f"response '{response}' has the same value ({shown}) in every row, so there "
