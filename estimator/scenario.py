@@ -146,7 +146,8 @@ def _validate(s: Scenario) -> None:
     _check_lme4_counts(s)
 
 
-MAX_MAGNITUDE = 1e9  # beyond this, simulated values overflow float arithmetic in the fits
+MAX_MAGNITUDE = 1e9  # far beyond any lecture's values (x in the millions stays allowed); keeps the
+#                     simulator's sums and squares finite
 
 
 def drawn_group_sizes(s: Scenario):
