@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from estimator.data_checks import check_design
 from estimator.design import Design, build_design
 from estimator.errors import InputError
 from estimator.families import get_family
@@ -28,6 +29,7 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
     spec = parse_formula(formula)
     _check_options(fam, spec, method, nagq, trials)
     design = build_design(spec, table, trials=trials)
+    check_design(design, spec, fam.name)  # lme4's own refusals (estimator/data_checks.py)
     y, weights = _response(design, fam)
     start = time.perf_counter()
     if fam.name == "gaussian":

@@ -6,6 +6,7 @@ Loaded from TOML (a flat table of the keys below), overridden field by field wit
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 import math
@@ -120,7 +121,7 @@ def _validate(s: Scenario) -> None:
                  f"{name} must be a whole number, not {value!r}")
         else:
             need(isinstance(value, str), f"{name} must be text, not {value!r}")
-    need(s.family in FAMILIES, f"family '{s.family}' is unknown: use one of {', '.join(FAMILIES)}")
+    need(s.family in FAMILIES, f"family {quoted(s.family)} is unknown: use one of {', '.join(FAMILIES)}")
     need(2 <= s.n_groups <= 500, f"n_groups = {s.n_groups} is out of range: use 2 to 500 groups")
     need(s.group_size_min >= 1, f"group_size_min = {s.group_size_min} must be at least 1")
     need(s.group_size_max >= s.group_size_min,
@@ -138,58 +139,189 @@ def _validate(s: Scenario) -> None:
                                 "for no offset")
     need(1 <= s.trials <= 10_000, f"trials = {s.trials} is out of range: use 1 (0/1 data) to 10000")
     need(s.seed >= 0, f"seed = {s.seed} must be a non-negative whole number")
+    for name, kind in ((n, _field_type(n)) for n in _FIELDS):
+        if kind is float:
+            need(abs(getattr(s, name)) <= MAX_MAGNITUDE, f"{name} = {getattr(s, name)!r} is out of "
+                 f"range: use a value between -{MAX_MAGNITUDE:.0e} and {MAX_MAGNITUDE:.0e}")
+    _check_lme4_counts(s)
+
+
+MAX_MAGNITUDE = 1e9  # far beyond any lecture's values (x in the millions stays allowed); keeps the
+#                     simulator's sums and squares finite
+
+
+def drawn_group_sizes(s: Scenario):
+    """The group sizes `estimator.simulate.simulate` draws for this scenario (its first draw from
+    the seeded generator; tests/badinput checks that both agree)."""
+    import numpy as np
+
+    return np.random.default_rng(s.seed).integers(s.group_size_min, s.group_size_max + 1,
+                                                  size=s.n_groups)
+
+
+def _check_lme4_counts(s: Scenario) -> None:
+    """Refuse a scenario whose data lme4 would refuse to fit with the lecture's model
+    (`Scenario.formula`): lmer needs more rows than random effects (so groups of one row are
+    refused), glmer at least as many (estimator/data_checks.py has the rules)."""
+    per_group = 2 if s.random_slopes else 1
+    lmer = s.family == "gaussian"
+    if s.group_size_max <= per_group if lmer else s.group_size_max < per_group:
+        rule = ("number of levels of each grouping factor must be < number of observations"
+                if lmer and per_group == 1 else
+                f"number of observations {'<=' if lmer else '<'} number of random effects")
+        raise InputError(f"scenario: group_size_max = {s.group_size_max} gives groups of at most "
+                         f"{s.group_size_max} row{'s' * (s.group_size_max > 1)}, and "
+                         f"{'lmer' if lmer else 'glmer'} refuses the {s.family} model {s.formula} on "
+                         f"such data (lme4: '{rule}'): use group_size_max >= "
+                         f"{per_group + 1 if lmer else per_group}"
+                         + (" or tau1 = 0 (no random slopes)" if s.random_slopes else ""))
+    from estimator.data_checks import lme4_count_rule
+
+    n_obs = int(drawn_group_sizes(s).sum())
+    rule = lme4_count_rule(n_obs, s.n_groups, s.family, per_group)
+    if rule:
+        raise InputError(f"scenario: with seed = {s.seed} the {s.n_groups} groups drawn with "
+                         f"{s.group_size_min} to {s.group_size_max} rows have {n_obs} rows in all, "
+                         f"which {'lmer' if lmer else 'glmer'} refuses for {s.formula} (lme4: '{rule}'): "
+                         "raise group_size_min")
 
 
 def _coerce(name: str, value, source: str):
+    """The value as its field's type (text from --set is parsed), or an error naming the source."""
     kind = _field_type(name)
-    if isinstance(value, str) and kind is not str:
+    wanted = {int: "a whole number", float: "a number", str: "text"}[kind]
+    wrong = InputError(f"{source}: {name} must be {wanted}, not {_shown(value)}")
+    if kind is str:
+        if not isinstance(value, str):
+            raise wrong
+        return value.strip().lower() if name == "family" else value
+    if isinstance(value, bool):
+        raise wrong
+    if isinstance(value, str):
         text = value.strip()
         try:
             value = int(text) if kind is int else float(text)
         except ValueError:
-            raise InputError(f"{source}: {name} must be {'a whole number' if kind is int else 'a number'}, "
-                             f"not '{value}'") from None
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
+            if kind is int and _is_whole(text):
+                value = int(float(text))
+            else:
+                raise wrong from None
+    if kind is float and isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:
+            raise InputError(f"{source}: {name} = {_shown(value)} is out of range") from None
     if kind is int and isinstance(value, float) and value.is_integer():
         value = int(value)
+    if not isinstance(value, kind):
+        raise wrong
+    if kind is int and value.bit_length() > 60:
+        raise InputError(f"{source}: {name} is far too large: use at most 18 digits")
     return value
+
+
+def _is_whole(text: str) -> bool:
+    """'1e3' or '12.0' for a whole-number key: accepted, as TOML's 12.0 is."""
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(number) and number.is_integer() and abs(number) < 2 ** 53
+
+
+def _shown(value) -> str:
+    if isinstance(value, int) and value.bit_length() > 60:
+        return "a number that large"
+    return quoted(value) if isinstance(value, str) else _short(repr(value))
+
+
+def quoted(text: str, limit: int | None = 40) -> str:
+    """User text inside a message: in quotes, on one line (control characters escaped), and cut
+    to `limit` characters (None: whole, for paths)."""
+    shown = f"'{text}'" if text.isprintable() else repr(text)
+    return _short(shown, limit)
+
+
+def _short(text: str, limit: int | None = 40) -> str:
+    return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
 
 
 def scenario_from_dict(values: dict, source: str = "scenario", base: Scenario | None = None) -> Scenario:
     """Build a Scenario from plain values; unknown keys and wrong types are one-line errors."""
-    unknown = [key for key in values if key not in _FIELDS]
-    if unknown:
-        raise InputError(f"{source}: unknown key '{unknown[0]}' (known keys: {', '.join(_FIELDS)})")
-    clean = {key: _coerce(key, value, source) for key, value in values.items()}
-    return dataclasses.replace(base or Scenario(), **clean)
+    return combine(base or Scenario(), checked_values(values, source))
+
+
+def checked_values(values: dict, source: str) -> dict:
+    """Values of one source (a file, the --set options) with known keys, coerced to their types;
+    cross-field rules wait until every source is combined (see `combine`)."""
+    if not isinstance(values, dict):
+        raise InputError(f"{source}: expected a table of key = value pairs")
+    for key in values:
+        if key not in _FIELDS:
+            close = difflib.get_close_matches(str(key).lower(), list(_FIELDS), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(_FIELDS)}"
+            raise InputError(f"{source}: unknown key {quoted(str(key))} ({hint})")
+    return {key: _coerce(key, value, source) for key, value in values.items()}
+
+
+def combine(base: Scenario, *sources: dict) -> Scenario:
+    """One Scenario from a base and the checked values of each source, later sources winning.
+    Validated once, on the result, so a file's group_size_min = 40 with --set group_size_max=50
+    is judged as the pair the user meant."""
+    merged = {}
+    for values in sources:
+        merged.update(values)
+    return dataclasses.replace(base, **merged)
+
 
 
 def load_scenario(path: str | os.PathLike, base: Scenario | None = None) -> Scenario:
     """Read a TOML scenario file (a flat table of Scenario keys)."""
+    return combine(base or Scenario(), load_scenario_values(path))
+
+
+def load_scenario_values(path: str | os.PathLike) -> dict:
+    """A TOML scenario file's checked values (not yet combined with a base scenario)."""
     path = os.fspath(path)
+    source = f"scenario file {quoted(path, limit=None)}"
     if not os.path.isfile(path):
-        raise InputError(f"scenario file '{path}' does not exist: check the path")
+        raise InputError(f"{source} does not exist: check the path")
     try:
         with open(path, "rb") as handle:
             values = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"scenario file '{path}' is not valid TOML ({exc}): fix the syntax") from None
+        raise InputError(f"{source} is not valid TOML ({' '.join(str(exc).split())}): fix the "
+                         "syntax") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source} is not UTF-8 text (byte {exc.start + 1}): save it as UTF-8"
+                         ) from None
+    except ValueError:  # tomllib lets int()'s error through for a number of over 4,300 digits
+        raise InputError(f"{source} holds a number too long to read (thousands of digits): use a "
+                         "realistic value") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}: check its permissions"
+                         ) from None
     nested = [key for key, value in values.items() if isinstance(value, dict)]
     if nested:
-        raise InputError(f"scenario file '{path}': section [{nested[0]}] is not supported; put the "
-                         "keys at the top level")
-    return scenario_from_dict(values, source=f"scenario file '{path}'", base=base)
+        raise InputError(f"{source}: section [{nested[0]}] is not supported; put the keys at the "
+                         "top level")
+    return checked_values(values, source)
 
 
 def apply_overrides(scenario: Scenario, assignments: list[str] | tuple[str, ...]) -> Scenario:
     """Apply `key=value` strings (the CLI's repeatable --set) on top of a scenario."""
+    return combine(scenario, override_values(assignments))
+
+
+def override_values(assignments: list[str] | tuple[str, ...]) -> dict:
+    """The checked values of `key=value` strings (the CLI's repeatable --set); a later --set of
+    the same key wins, as with any repeated option."""
     values = {}
     for text in assignments:
         if "=" not in text:
-            raise InputError(f"--set '{text}' is not key=value: write e.g. --set tau0=3")
+            raise InputError(f"--set {quoted(text)} is not key=value: write e.g. --set tau0=3")
         key, value = (part.strip() for part in text.split("=", 1))
         if not key:
-            raise InputError(f"--set '{text}' has no key: write e.g. --set tau0=3")
+            raise InputError(f"--set {quoted(text)} has no key: write e.g. --set tau0=3")
         values[key] = value
-    return scenario_from_dict(values, source="--set", base=scenario)
+    return checked_values(values, "--set")

@@ -8,7 +8,7 @@ import click
 
 from estimator.scenario import load_scenario
 from scripts.errors import UserError
-from scripts.presets import resolve_scenario
+from scripts.presets import resolve_scenario, warn_if_uninformative
 
 
 def was_given(ctx: click.Context, name: str) -> bool:
@@ -57,6 +57,7 @@ def scenario_show(file, preset, scenario_file, assignments):
 def scenario_validate(file):
     """Check a scenario file; exit status 2 with the problem if it is not valid."""
     chosen = load_scenario(file)
+    warn_if_uninformative(chosen)
     click.echo(f"{file}: valid scenario '{chosen.name}' ({chosen.family}, {chosen.n_groups} groups)")
 
 

@@ -88,12 +88,15 @@ def resolve_input(preset: str | None = None, scenario_file: str | None = None,
     if trials and chosen_family != "binomial":
         raise InputError(f"--trials is for the binomial family only, not {chosen_family}: add "
                          "--family binomial or drop --trials")
+    from estimator.data_checks import check_design
     from estimator.design import build_design
     from estimator.formula import parse_formula
     from estimator.table import read_csv
 
     table = read_csv(data)
-    build_design(parse_formula(formula), table, trials=trials)  # missing columns etc. fail here
+    spec = parse_formula(formula)
+    design = build_design(spec, table, trials=trials)  # missing columns etc. fail here
+    check_design(design, spec, chosen_family)  # ... and what lme4 refuses
     if family:
         scenario = scenario.replace(family=chosen_family)
     path = str(Path(data).resolve())
