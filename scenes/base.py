@@ -64,7 +64,7 @@ class LectureScene(Scene):
 
     def record_number(self, key: str, value: float) -> float:
         """Note a number this scene puts on screen, so tests can check it equals the fit's."""
-        self.displayed[key] = float(value)
+        self.displayed[key] = float("nan") if value is None else float(value)  # None: shown as NA
         return value
 
     @classmethod

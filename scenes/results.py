@@ -4,6 +4,8 @@ mixed model. Every cell is a FitResult value, rounded by fmt and recorded.
 """
 from __future__ import annotations
 
+import math
+
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, Text, VGroup
 
 from scenes.base import LectureScene
@@ -43,7 +45,9 @@ class ModelResults(LectureScene):
         table = VGroup(header)
 
         # Section: fixed effects
-        intercepts = [v["(Intercept)"] for v in fit.no_pooling["common_slope"].values()]
+        # groups whose own intercept cannot be estimated (NaN: one row, all zeros) are left out
+        intercepts = [v["(Intercept)"] for v in fit.no_pooling["common_slope"].values()
+                      if v["(Intercept)"] is not None and math.isfinite(v["(Intercept)"])] or [None]
         fixed_rows = []
         for name in fit.fixef:
             complete = fit.complete_pooling["fixef"][name]
@@ -52,9 +56,10 @@ class ModelResults(LectureScene):
             rec(f"mixed_{name}", fit.fixef[name])
             rec(f"mixed_se_{name}", fit.fixef_se[name])
             if name == "(Intercept)":
-                rec("no_pool_intercept_min", min(intercepts))
-                rec("no_pool_intercept_max", max(intercepts))
-                no_pool = f"{fmt(min(intercepts))} to {fmt(max(intercepts))}"
+                low, high = (None, None) if intercepts == [None] else (min(intercepts), max(intercepts))
+                rec("no_pool_intercept_min", low)
+                rec("no_pool_intercept_max", high)
+                no_pool = "NA" if low is None else f"{fmt(low)} to {fmt(high)}"
             else:
                 value = next(iter(fit.no_pooling["common_slope"].values()))[name]
                 rec(f"no_pool_{name}", value)

@@ -86,8 +86,8 @@ MAX_DECIMALS = 4
 def fmt(value: float | None, sig: int = 3) -> str:
     """Numbers on screen: `sig` significant digits (the results table uses the same rounding),
     a true minus sign, and no scientific notation for the magnitudes a lecture shows."""
-    if value is None:
-        return "NA"
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return "NA"  # not estimable (e.g. a no-pooling fit of a one-row group), as R prints it
     if value == 0:
         return "0"
     from math import floor, log10

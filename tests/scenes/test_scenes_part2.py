@@ -96,3 +96,18 @@ def test_user_csv_labels_come_from_its_columns(tmp_path, monkeypatch):
     assert (s.x_label, s.y_label, s.group_label) == ("dose", "events", "clinic")
     assert not lecture.has_truth and lecture.fit().family == "poisson"
     context.lecture_input.cache_clear()
+
+
+def test_results_table_says_NA_where_no_pooling_cannot_be_estimated(tmp_path, monkeypatch):
+    """One row per group: glmer fits it (an observation-level effect), the groups' own fits
+    cannot be made; the table must say NA there, not crash on NaN."""
+    path = tmp_path / "input.json"
+    scenario = load_preset("poisson").replace(group_size_min=1, group_size_max=1, n_groups=30)
+    context.write_input_file(str(path), scenario)
+    monkeypatch.setenv(context.INPUT_ENV, str(path))
+    context.lecture_input.cache_clear()
+    fit = context.lecture_input().fit()
+    scene = render(ModelResults, tmp_path, monkeypatch)
+    assert np.isnan(scene.displayed["no_pool_intercept_min"])
+    assert scene.displayed["mixed_(Intercept)"] == pytest.approx(fit.fixef["(Intercept)"])
+    context.lecture_input.cache_clear()
