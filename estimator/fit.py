@@ -28,15 +28,17 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
     spec = parse_formula(formula)
     _check_options(fam, spec, method, nagq, trials)
     design = build_design(spec, table, trials=trials)
+    if design.trials is not None and not trials and fam.name != "binomial":
+        raise InputError(f"a cbind(successes, failures) response is for --family binomial, not {fam.name}")
     y, weights = _response(design, fam)
     start = time.perf_counter()
     if fam.name == "gaussian":
-        solution = fit_lmm(y, design.X, design.Z, design.group, design.n_groups,
+        solution = fit_lmm(y if design.offset is None else y - design.offset, design.X, design.Z, design.group, design.n_groups,
                            reml=method.lower() == "reml", diagonal=spec.uncorrelated)
         method_label = method.upper()
     else:
         solution = fit_glmm(y, design.X, design.Z, design.group, design.n_groups, fam,
-                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated)
+                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated, offset=design.offset)
         method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
     pooling = pool(replace(design, y=y), fam)
     seconds = time.perf_counter() - start
@@ -115,7 +117,8 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         simpson=_simpson(design, pooling, beta),
         shape=None if shape is None else float(shape), theta=np.asarray(sol.theta).tolist(),
         n_evals=int(sol.n_evals), trace=[list(params) + [obj] for params, obj in sol.trace],
-        message=str(sol.message), nagq=nagq)
+        message=str(sol.message), nagq=nagq, n_dropped=design.n_dropped,
+        warnings=list(design.warnings))
 
 
 def _residual_sigma(fam, sol, shape) -> float | None:
