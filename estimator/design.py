@@ -32,6 +32,8 @@ class Design:
     offset: the summed offset() terms per row, or None. predictors: every numeric single-column
     variable by name (for pooling lines and plots). n_dropped: rows dropped for missing values
     (na.omit). warnings: lme4's messages (rank-deficient columns dropped, NaNs produced).
+    response_levels: for a two-valued text response, its levels (the first is 0, as R codes a
+    factor response); empty otherwise.
     """
 
     y: np.ndarray
@@ -48,6 +50,7 @@ class Design:
     warnings: tuple[str, ...] = ()
     re_blocks: tuple[int, ...] = ()
     dropped_columns: tuple[str, ...] = ()
+    response_levels: tuple[str, ...] = ()
     kept_rows: np.ndarray | None = field(default=None, repr=False)
 
     @property
@@ -88,7 +91,7 @@ def build_design(spec: Formula, table: Table, trials: str | None = None) -> Desi
     frame = {key: subset(value, keep) for key, value in raw.items()}
     _check_finite(frame, keep)
     n = len(keep)
-    y, cbind_trials = _response(spec, frame[spec.lhs.key])
+    y, cbind_trials, response_levels = _response(spec, frame[spec.lhs.key])
     X, fixef_names = model_matrix(spec.fixed_terms, frame, n)
     drop = redundant_columns(X)
     dropped = tuple(fixef_names[j] for j in drop)
@@ -114,7 +117,7 @@ def build_design(spec: Formula, table: Table, trials: str | None = None) -> Desi
                     re_names=tuple(re_names), trials=trial_counts,
                     predictors=_predictors(spec, frame), offset=offset, n_dropped=n_all - n,
                     warnings=tuple(warnings), re_blocks=tuple(b.shape[1] for b in blocks),
-                    dropped_columns=dropped, kept_rows=keep)
+                    dropped_columns=dropped, response_levels=response_levels, kept_rows=keep)
     _check_identifiable(design, spec)
     return design
 
@@ -167,18 +170,23 @@ def _check_finite(frame: dict, keep: np.ndarray) -> None:
                                  "transform, e.g. log of 0) or drop that row")
 
 
-def _response(spec: Formula, value) -> tuple[np.ndarray, np.ndarray | None]:
+def _response(spec: Formula, value) -> tuple[np.ndarray, np.ndarray | None, tuple]:
+    """(y, trials from cbind or None, levels of a text response)."""
     key = spec.lhs.key
     if isinstance(value, Matrix) and value.values.shape[1] == 2:
         successes, failures = value.values[:, 0], value.values[:, 1]
-        return successes, successes + failures
+        return successes, successes + failures, ()
     if isinstance(value, Matrix) and value.values.shape[1] == 1:
-        return value.values[:, 0], None
+        return value.values[:, 0], None, ()
     if isinstance(value, (Numeric, Logical)):
-        return value.values.astype(float), None
-    sample = next((v for v in getattr(value, "values", []) if v is not None), "")
-    raise InputError(f"response column '{key}' must be numeric but it holds text (e.g. '{sample}'): "
-                     "choose a numeric response, or recode it as 0/1 or TRUE/FALSE")
+        return value.values.astype(float), None, ()
+    factor = as_factor(value)
+    if len(factor.levels) != 2:
+        shown = ", ".join(factor.levels[:5]) + (", ..." if len(factor.levels) > 5 else "")
+        raise InputError(f"response column '{key}' must be numeric but it holds text ({shown}): "
+                         "choose a numeric response (a text response needs exactly two values, "
+                         "for --family binomial)")
+    return (factor.codes > 0).astype(float), None, tuple(factor.levels)
 
 
 def _predictors(spec: Formula, frame: dict) -> dict:

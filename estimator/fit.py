@@ -30,6 +30,10 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
     design = build_design(spec, table, trials=trials)
     if design.trials is not None and not trials and fam.name != "binomial":
         raise InputError(f"a cbind(successes, failures) response is for --family binomial, not {fam.name}")
+    if design.response_levels and fam.name != "binomial":
+        a, b = design.response_levels
+        raise InputError(f"the response '{spec.response}' is text ('{a}'/'{b}'): use --family binomial "
+                         f"('{a}' = 0, '{b}' = 1, as R codes it) or a numeric response")
     y, weights = _response(design, fam)
     start = time.perf_counter()
     if fam.name == "gaussian":
