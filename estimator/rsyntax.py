@@ -205,7 +205,7 @@ class _Parser:
         args, kwargs = [], []
         while not (self.tok.kind == "op" and self.tok.text == ")"):
             if self.tok.kind == "end":
-                raise FormulaSyntaxError(open_tok.pos, f"unclosed '{name.text}(': add its ')'")
+                raise FormulaSyntaxError(name.pos, f"unclosed '{name.text}(': add its ')'")
             if self.tok.kind == "name" and self.toks[self.i + 1].text == "=" \
                     and self.toks[self.i + 1].kind == "op":
                 key = self.take().text
@@ -219,7 +219,7 @@ class _Parser:
                 self.take()
             elif not (self.tok.kind == "op" and self.tok.text == ")"):
                 if self.tok.kind == "end":
-                    raise FormulaSyntaxError(open_tok.pos, f"unclosed '{name.text}(': add its ')'")
+                    raise FormulaSyntaxError(name.pos, f"unclosed '{name.text}(': add its ')'")
                 raise FormulaSyntaxError(self.tok.pos, f"expected ',' or ')' in {name.text}(...) but "
                                                        f"found {_describe(self.tok)}")
         self.take()

@@ -14,7 +14,8 @@ from estimator.formula import parse_formula
 from estimator.table import read_csv
 
 REFERENCE = Path(__file__).parents[1] / "reference"
-CASES = sorted(p for p in (REFERENCE / "model_matrix").glob("*.json") if p.stem != "collation")
+CASES = sorted(p for p in (REFERENCE / "model_matrix").glob("*.json") if p.stem not in ("collation", "terms"))
+TERMS = json.loads((REFERENCE / "model_matrix" / "terms.json").read_text())
 FITS = [p for p in CASES if "fit" in json.loads(p.read_text())]
 
 
@@ -60,3 +61,17 @@ def test_rank_deficient_column_is_dropped_with_lme4s_message():
 def test_text_labels_sort_as_r_does():
     data = json.loads((REFERENCE / "model_matrix" / "collation.json").read_text())
     assert r_sorted(data["labels"]) == data["r_sorted"]
+
+
+@pytest.mark.parametrize("case", TERMS["cases"], ids=[c["rhs"] for c in TERMS["cases"]])
+def test_term_algebra_and_coding_follow_model_matrix(case):
+    """`*`, `^`, `/`, `%in%`, `-`, `0 +`, interactions of numbers, factors and matrices: R's
+    columns in R's order with R's names (synthetic data; names and values from model.matrix)."""
+    table = read_csv(REFERENCE / "data" / TERMS["csv"])
+    design = build_design(parse_formula(f"y ~ {case['rhs']} + (1 | g)"), table)
+    names = case["names"]
+    kept = [n for n in names if n in design.fixef_names]
+    assert list(design.fixef_names) == kept and set(names) - set(kept) == set(design.dropped_columns)
+    for name in kept:
+        k = design.fixef_names.index(name)
+        np.testing.assert_allclose(design.X[:, k], case["X"][name], rtol=1e-9, atol=1e-12, err_msg=name)

@@ -133,3 +133,20 @@ pool <- c(labs, "a", "A", "á", "à", "â", "ä", "å", "b", "B", "ß", "ss", "�
           "1a", "_x", "-x", ".x", " x", "x.1", "x1", "X1", "x10", "x2", "Æble", "Ærø", "ñu", "nu",
           "Nu", "d'Arc", "D'Arc", "a b c", "ab c", "abc", "ABC", "aBc", "zz", "ZZ", "z", "Z")
 write_json(list(labels = pool, r_sorted = sort(unique(pool))), file.path(out, "collation.json"))
+
+# Term expansion and coding rules on a small synthetic table: model.matrix's names and values.
+set.seed(7)
+syn <- data.frame(g = rep(sprintf("g%d", 1:6), each = 6), a = round(rnorm(36), 3),
+                  b = round(runif(36, 1, 3), 3), f = sample(c("lo", "mid", "Hi"), 36, TRUE),
+                  h = sample(c("u", "v"), 36, TRUE), x = round(rnorm(36), 3), y = round(rnorm(36), 3))
+syn <- write_data("synthetic", syn)
+rhs <- c("a:b + x + a", "b:a + a + b", "f:h", "f + f:h", "h*f", "0 + f + h", "0 + a:f",
+         "(a + f + h)^2", "a*f*h - a:f:h", "f/a", "a %in% f", "poly(a, 2):f", "I(a^2):h",
+         "b + b:f", "f:b", "0 + f:h", "log(a + 10) + exp(b/10)", "-1 + f", "f - 1 + h", "(f + h)^3",
+         "a + I(a > 0) + I(a * b)", "a + f + a:f + h:a", "h + f:a:h", "poly(b, 2, raw = TRUE) + sqrt(b)")
+terms_cases <- lapply(rhs, function(r) {
+  X <- model.matrix(as.formula(paste("y ~", r)), model.frame(as.formula(paste("y ~", r)), syn))
+  list(rhs = r, names = I(colnames(X)), X = columns_of(X))
+})
+write_json(list(csv = "synthetic.csv", cases = terms_cases), file.path(out, "terms.json"), digits = NA,
+           auto_unbox = TRUE)
