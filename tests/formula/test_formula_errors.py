@@ -93,6 +93,9 @@ def test_cli_reports_dropped_rows_and_rank_warning(tmp_path):
     data = json.loads(result.stdout)
     assert data["n_dropped"] == 1 and data["n_obs"] == 23 and list(data["fixef"]) == ["(Intercept)", "hours"]
     assert "dropping 1 column / coefficient (double)" in data["warnings"][0]
+    summary = CliRunner().invoke(cli, ["fit", str(path), "--formula", "score ~ hours + double + (1 | school)"])
+    assert "(1 observation deleted due to missingness)" in summary.stdout
+    assert "WARNING: fixed-effect model matrix is rank deficient" in summary.stdout
 
 
 def test_cli_formula_error_is_one_line_exit_2(tmp_path):
