@@ -139,9 +139,8 @@ def _check_text_columns(spec: Formula, variables: dict, raw: dict) -> None:
         value = raw[key]
         if not (isinstance(var.node, Name) and isinstance(value, Text)) or key == spec.group:
             continue
-        cells = [v for v in value.values if v is not None]
-        numeric = [is_number(v) for v in cells]
-        if sum(numeric) > len(cells) / 2:
+        distinct = {v for v in value.values if v is not None}
+        if sum(is_number(v) for v in distinct) > len(distinct) / 2:
             row = next(k for k, v in enumerate(value.values) if v is not None and not is_number(v))
             raise InputError(f"predictor column '{key}' must be numeric but data row {row + 1} is "
                              f"'{value.values[row]}': fix or empty that cell, or write factor({key}) "

@@ -160,6 +160,8 @@ def parse_formula(text: str) -> Formula:
     if "~" not in text:
         raise InputError(f"malformed formula '{text}': it needs a '~' between the response and "
                          "the terms (e.g. 'y ~ x + (1 | g)')")
+    if text.startswith("~"):
+        raise formula_error(text, 0, "the response is missing: write its column before '~'")
     try:
         tree = parse_expression(text)
     except FormulaSyntaxError as exc:

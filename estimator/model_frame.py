@@ -104,18 +104,28 @@ def as_factor(value) -> Factor:
 
 def type_column(name: str, cells: list):
     """read.csv's type.convert: numeric, logical or text; numbers given as Python values stay."""
+    kinds = {type(c) for c in cells}
+    if kinds <= {str}:
+        return _type_text_cells([c.strip() for c in cells])
     present = [c for c in cells if not _is_missing(c)]
-    if all(isinstance(c, bool) for c in present) and present:
+    if present and all(isinstance(c, (bool, np.bool_)) for c in present):
         return Logical(np.array([np.nan if _is_missing(c) else float(c) for c in cells]))
-    if all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in present):
+    if all(isinstance(c, (int, float, np.number)) and not isinstance(c, (bool, np.bool_)) for c in present):
         return Numeric(np.array([np.nan if _is_missing(c) else float(c) for c in cells], float))
-    text = [None if _is_missing(c) else str(c).strip() for c in cells]
-    shown = [t for t in text if t is not None]
-    if shown and all(t in _TRUE or t in _FALSE for t in shown):
-        return Logical(np.array([np.nan if t is None else float(t in _TRUE) for t in text]))
-    if shown and all(is_number(t) for t in shown):
-        return Numeric(np.array([np.nan if t is None else float(t) for t in text]))
-    return Text(text)
+    return _type_text_cells([None if _is_missing(c) else str(c).strip() for c in cells])
+
+
+def _type_text_cells(cells: list) -> object:
+    missing = [c is None or c in _MISSING for c in cells]
+    try:
+        values = np.array(["nan" if m else c for c, m in zip(cells, missing)], dtype=float)
+        return Numeric(values)
+    except ValueError:
+        pass
+    shown = {c for c, m in zip(cells, missing) if not m}
+    if shown and shown <= _TRUE | _FALSE:
+        return Logical(np.array([np.nan if m else float(c in _TRUE) for c, m in zip(cells, missing)]))
+    return Text([None if m else c for c, m in zip(cells, missing)])
 
 
 def _is_missing(cell) -> bool:

@@ -90,19 +90,12 @@ def model_matrix(terms: Terms, frame: dict, n: int) -> tuple[np.ndarray, list[st
 
 
 def redundant_columns(X: np.ndarray, tol: float = RANK_TOL) -> list[int]:
-    """Indices of columns that are (numerically) combinations of earlier ones, as R's dqrdc2."""
-    basis: list[np.ndarray] = []
-    dropped = []
-    for j in range(X.shape[1]):
-        column = X[:, j].astype(float)
-        length = np.linalg.norm(column)
-        residual = column.copy()
-        for _ in range(2):
-            for b in basis:
-                residual -= (b @ residual) * b
-        size = np.linalg.norm(residual)
-        if length == 0 or size < tol * length:
-            dropped.append(j)
-        else:
-            basis.append(residual / size)
-    return dropped
+    """Indices of columns that are (numerically) combinations of earlier ones, as R's dqrdc2:
+    |R_jj| of the QR is the length of column j's part orthogonal to the columns before it."""
+    if X.shape[1] == 0:
+        return []
+    lengths = np.linalg.norm(X, axis=0)
+    r = np.zeros(X.shape[1])
+    diagonal = np.abs(np.diag(np.linalg.qr(X, mode="r")))
+    r[:len(diagonal)] = diagonal          # with fewer rows than columns the rest are redundant
+    return [j for j in range(X.shape[1]) if lengths[j] == 0 or r[j] < tol * lengths[j]]
