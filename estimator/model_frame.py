@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.collate import r_sorted
-from estimator.errors import InputError
 from estimator.rsyntax import BinOp, Call, Name, Num, Paren, Str, Unary, deparse, r_number
 
 _MISSING = {"", "NA", "NaN", "nan", "NAN"}
