@@ -35,9 +35,11 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
         raise InputError(f"the response '{spec.response}' is text ('{a}'/'{b}'): use --family binomial "
                          f"('{a}' = 0, '{b}' = 1, as R codes it) or a numeric response")
     y, weights = _response(design, fam)
+    if fam.name == "gaussian" and design.offset is not None:
+        y = y - design.offset        # an offset of a Gaussian model shifts the response
     start = time.perf_counter()
     if fam.name == "gaussian":
-        solution = fit_lmm(y if design.offset is None else y - design.offset, design.X, design.Z, design.group, design.n_groups,
+        solution = fit_lmm(y, design.X, design.Z, design.group, design.n_groups,
                            reml=method.lower() == "reml", diagonal=spec.uncorrelated)
         method_label = method.upper()
     else:

@@ -67,6 +67,8 @@ cases <- list(
   list("sleepstudy_poly", "sleepstudy", "Reaction ~ poly(Days, 3) + (1 | Subject)"),
   list("sleepstudy_log", "sleepstudy", "log(Reaction) ~ Days + I(Days > 4) + (Days | Subject)", fit = "lmer"),
   list("sleepstudy_uncorrelated", "sleepstudy", "Reaction ~ Days + (Days || Subject)", fit = "lmer"),
+  list("sleepstudy_offset", "sleepstudy", "Reaction ~ Days + offset(10 * Days) + (Days | Subject)",
+       fit = "lmer"),
   list("sleepstudy_two_terms", "sleepstudy", "Reaction ~ Days + (1 | Subject) + (0 + Days | Subject)",
        fit = "lmer"),
   list("sleepstudy_three_effects", "sleepstudy",
