@@ -1,6 +1,7 @@
 """The functions a formula may call, each computed as R computes it.
 
-I() (arithmetic and comparisons), log/log2/log10/log1p/exp/expm1/sqrt/abs, scale(), poly() (R's
+I() (arithmetic and comparisons), log/log2/log10/log1p/exp/expm1/sqrt/abs/floor/ceiling/round,
+scale(), poly() (R's
 orthogonal polynomials: centred, each column orthogonal to the lower powers and of unit length;
 raw = TRUE for plain powers), factor() (optionally with levels = c(...)), relevel(f, ref = ...),
 as.numeric(), offset() and cbind() (a binomial response as successes and failures).
@@ -13,8 +14,8 @@ from estimator.model_frame import Factor, Matrix, Numeric, Text, as_factor
 from estimator.rsyntax import Call, Num, Str, Unary, deparse, r_number
 
 _MATH = {"log": np.log, "log2": np.log2, "log10": np.log10, "log1p": np.log1p, "exp": np.exp,
-         "expm1": np.expm1, "sqrt": np.sqrt, "abs": np.abs}
-FUNCTIONS = ("I", *_MATH, "scale", "poly", "factor", "as.factor", "relevel", "as.numeric", "offset",
+         "expm1": np.expm1, "sqrt": np.sqrt, "abs": np.abs, "floor": np.floor, "ceiling": np.ceil}
+FUNCTIONS = ("I", *_MATH, "round", "scale", "poly", "factor", "as.factor", "relevel", "as.numeric", "offset",
              "cbind")
 
 
@@ -58,6 +59,13 @@ def _constant(ev, node, kind=float):
 def _identity(ev, node: Call):
     args = _args(ev, node, ("x",))
     return ev.evaluate(args["x"])
+
+
+def _round(ev, node: Call):
+    """R's round: halves go to the even digit (IEC 60559), as numpy's."""
+    args = _args(ev, node, ("x", "digits"))
+    digits = _constant(ev, args["digits"], int) if "digits" in args else 0
+    return Numeric(np.round(ev.number(ev.evaluate(args["x"]), args["x"]), digits))
 
 
 def _math(ev, node: Call):
@@ -176,5 +184,5 @@ def _offset(ev, node: Call):
     return Numeric(ev.number(ev.evaluate(args["object"]), args["object"]))
 
 
-_HANDLERS = {"I": _identity, "scale": _scale, "poly": _poly, "factor": _factor, "as.factor": _factor,
+_HANDLERS = {"I": _identity, "round": _round, "scale": _scale, "poly": _poly, "factor": _factor, "as.factor": _factor,
              "relevel": _relevel, "as.numeric": _as_numeric, "cbind": _cbind, "offset": _offset}

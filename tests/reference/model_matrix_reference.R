@@ -154,7 +154,10 @@ syn <- write_data("synthetic", syn)
 rhs <- c("a:b + x + a", "b:a + a + b", "f:h", "f + f:h", "h*f", "0 + f + h", "0 + a:f",
          "(a + f + h)^2", "a*f*h - a:f:h", "f/a", "a %in% f", "poly(a, 2):f", "I(a^2):h",
          "b + b:f", "f:b", "0 + f:h", "log(a + 10) + exp(b/10)", "-1 + f", "f - 1 + h", "(f + h)^3",
-         "a + I(a > 0) + I(a * b)", "a + f + a:f + h:a", "h + f:a:h", "poly(b, 2, raw = TRUE) + sqrt(b)")
+         "a + I(a > 0) + I(a * b)", "a + f + a:f + h:a", "h + f:a:h", "poly(b, 2, raw = TRUE) + sqrt(b)",
+         "factor(h, levels = c(\"v\", \"u\")) + relevel(factor(f), ref = \"mid\")",
+         "I(f == \"lo\") + I(b > 2 & a < 0) + log(b, 2) + log10(b) + exp(-a) + abs(a)",
+         "scale(b, scale = FALSE) + I(-a^2) + I((a + 1)^2/b) + a:b:x", "factor(round(b))")
 terms_cases <- lapply(rhs, function(r) {
   X <- model.matrix(as.formula(paste("y ~", r)), model.frame(as.formula(paste("y ~", r)), syn))
   list(rhs = r, names = I(colnames(X)), X = columns_of(X))
