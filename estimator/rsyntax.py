@@ -137,8 +137,16 @@ class _Parser:
     def parse(self):
         tree = self.binary(0)
         if self.tok.kind != "end":
-            raise FormulaSyntaxError(self.tok.pos, f"unexpected {_describe(self.tok)}")
+            raise FormulaSyntaxError(self.tok.pos, f"unexpected {_describe(self.tok)}{self._space_hint()}")
         return tree
+
+    def _space_hint(self) -> str:
+        """Two names in a row are most often one column name with a space in it."""
+        before = self.toks[self.i - 1] if self.i else None
+        if before is not None and before.kind == "name" and self.tok.kind == "name":
+            return (f": a column name with spaces goes in backticks, as `{before.text} "
+                    f"{self.tok.text}`")
+        return ""
 
     def _matches(self, level: int) -> bool:
         tok = self.tok
@@ -193,7 +201,8 @@ class _Parser:
             if self.tok.text != ")" or self.tok.kind != "op":
                 if self.tok.kind == "end":
                     raise FormulaSyntaxError(tok.pos, "unclosed '(': add its ')'")
-                raise FormulaSyntaxError(self.tok.pos, f"expected ')' but found {_describe(self.tok)}")
+                raise FormulaSyntaxError(self.tok.pos, f"expected ')' but found {_describe(self.tok)}"
+                                                       f"{self._space_hint()}")
             self.take()
             return Paren(inner, tok.pos)
         if tok.kind == "end":

@@ -64,6 +64,11 @@ def test_data_errors_name_the_fix(text, fragment):
     assert fragment in message(text)
 
 
+def test_a_name_with_a_space_is_told_to_use_backticks():
+    out = message("exam score ~ hours + (1 | school)")
+    assert "exam >>score" in out and "backticks, as `exam score`" in out
+
+
 def test_unknown_column_points_into_the_formula():
     out = message("`exam score` ~ hours + hour + (1 | school)")
     assert "(in the formula: '`exam score` ~ hours + >>hour + (1 | school)')" in out
