@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from estimator.errors import InputError
-from estimator.formula import Formula, Variable, data_error
+from estimator.formula import Formula
+from estimator.terms import Variable, data_error
 from estimator.model_frame import (Evaluator, Logical, Matrix, Numeric, Text, as_factor,
                                    is_number, missing_mask, subset)
 from estimator.model_matrix import model_matrix, redundant_columns

@@ -7,13 +7,18 @@ rule from model.c's TermCode ("Statistical Models in S", p. 38). Without an inte
 factor of the first term that has one gets all its levels. Rank-deficient columns are found
 the way lme4's chkRank.X does (pivoted QR with tolerance 1e-7: a column whose part orthogonal
 to the earlier kept columns is below 1e-7 of its length is dropped).
+
+Reference levels: the first level is the reference. Text levels come in R's (ICU) order,
+`factor(x)` of numbers in numeric order, TRUE/FALSE as FALSE then TRUE. To choose another
+reference write `relevel(factor(x), ref = "b")` (lme4 then names the columns
+`relevel(factor(x), ref = "b")a`), or give the whole order with `factor(x, levels = c("b", "a"))`.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from estimator.errors import InputError
-from estimator.formula import INTERCEPT, Terms
+from estimator.terms import INTERCEPT, Terms
 from estimator.model_frame import Factor, Logical, Matrix, Numeric, Text, as_factor
 
 RANK_TOL = 1e-7
