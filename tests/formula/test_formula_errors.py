@@ -110,3 +110,10 @@ def test_cli_formula_error_is_one_line_exit_2(tmp_path):
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "crossed or nested" in lines[0]
+
+
+def test_nan_from_a_transform_drops_the_row_and_says_so():
+    """R's log(-1) is NaN, which na.omit drops (with R's warning 'NaNs produced')."""
+    table = {**TABLE, "hours": ["-1"] + TABLE["hours"][1:]}
+    design = build_design(parse_formula("`exam score` ~ log(hours + 0.5) + (1 | school)"), table)
+    assert design.n_dropped == 1 and design.warnings == ("NaNs produced in log(hours + 0.5) (rows dropped)",)
