@@ -29,8 +29,16 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
     spec = parse_formula(formula)
     _check_options(fam, spec, method, nagq, trials)
     design = build_design(spec, table, trials=trials)
+    if design.trials is not None and not trials and fam.name != "binomial":
+        raise InputError(f"a cbind(successes, failures) response is for --family binomial, not {fam.name}")
+    if design.response_levels and fam.name != "binomial":
+        a, b = design.response_levels
+        raise InputError(f"the response '{spec.response}' is text ('{a}'/'{b}'): use --family binomial "
+                         f"('{a}' = 0, '{b}' = 1, as R codes it) or a numeric response")
     check_design(design, spec, fam.name)  # lme4's own refusals (estimator/data_checks.py)
     y, weights = _response(design, fam)
+    if fam.name == "gaussian" and design.offset is not None:
+        y = y - design.offset        # an offset of a Gaussian model shifts the response
     start = time.perf_counter()
     if fam.name == "gaussian":
         solution = fit_lmm(y, design.X, design.Z, design.group, design.n_groups,
@@ -38,7 +46,7 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
         method_label = method.upper()
     else:
         solution = fit_glmm(y, design.X, design.Z, design.group, design.n_groups, fam,
-                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated)
+                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated, offset=design.offset)
         method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
     pooling = pool(replace(design, y=y), fam)
     seconds = time.perf_counter() - start
@@ -117,7 +125,8 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         simpson=_simpson(design, pooling, beta),
         shape=None if shape is None else float(shape), theta=np.asarray(sol.theta).tolist(),
         n_evals=int(sol.n_evals), trace=[list(params) + [obj] for params, obj in sol.trace],
-        message=str(sol.message), nagq=nagq)
+        message=str(sol.message), nagq=nagq, n_dropped=design.n_dropped,
+        warnings=list(design.warnings))
 
 
 def _residual_sigma(fam, sol, shape) -> float | None:

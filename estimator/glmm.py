@@ -124,8 +124,9 @@ class _Groups:
 
 
 class _Model:
-    def __init__(self, y, X, Z, group, n_groups, family, weights, nagq, diagonal):
+    def __init__(self, y, X, Z, group, n_groups, family, weights, nagq, diagonal, offset=None):
         self.y, self.X, self.Z, self.group = y, X, Z, group
+        self.offset = np.zeros(len(y)) if offset is None else np.asarray(offset, float)
         self.resp = _Response(family, y, weights)
         self.groups = _Groups(Z, group, n_groups)
         self.layout = ThetaLayout(Z.shape[1], diagonal)
@@ -138,8 +139,8 @@ class _Model:
     def eta(self, beta, lam, u):
         b = (u @ lam.T)[self.group]
         if b.shape[1] == 1:
-            return self.X @ beta + self.Z[:, 0] * b[:, 0]
-        return self.X @ beta + np.einsum("iq,iq->i", self.Z, b)
+            return self.X @ beta + self.offset + self.Z[:, 0] * b[:, 0]
+        return self.X @ beta + self.offset + np.einsum("iq,iq->i", self.Z, b)
 
     def _state(self, beta, lam, u, shape):
         """Everything one Newton step needs at u: per-group penalised log-likelihood, gradient
@@ -199,8 +200,10 @@ class _Model:
         return float(total)
 
 
-def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=False) -> GlmmSolution:
-    """Fit a GLMM with one grouping factor the way glmer (glmmTMB for Gamma) does."""
+def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=False,
+             offset=None) -> GlmmSolution:
+    """Fit a GLMM with one grouping factor the way glmer (glmmTMB for Gamma) does; `offset` is
+    added to the linear predictor unchanged (offset(log(exposure)))."""
     y, X, Z = (np.asarray(a, float) for a in (y, X, Z))
     group = np.asarray(group)
     n, p = X.shape
@@ -211,11 +214,12 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     if not 1 <= nagq <= MAX_NAGQ:
         raise InputError(f"nagq = {nagq} is out of range: use 1 (Laplace) to {MAX_NAGQ}")
     w = np.ones(n) if weights is None else np.asarray(weights, float)
-    model = _Model(y, X, Z, group, n_groups, family, w, nagq, diagonal)
+    model = _Model(y, X, Z, group, n_groups, family, w, nagq, diagonal, offset)
     layout = model.layout
     k_theta = len(layout.start)
-    glm = fit_glm(y, X, family, weights=w)
-    beta0 = glm.beta if np.all(np.isfinite(glm.beta)) else np.zeros(p)
+    # Start from the GLM; with an offset, the GLM with the offset as one more column (a start only).
+    glm = fit_glm(y, X if offset is None else np.column_stack([X, offset]), family, weights=w)
+    beta0 = glm.beta[:p] if np.all(np.isfinite(glm.beta)) else np.zeros(p)
     shape0 = 1.0 / glm.dispersion if model.has_shape and np.isfinite(glm.dispersion) else 1.0
     trace: list = []
 

@@ -32,7 +32,9 @@ class FitResult:
     complete_pooling {fixef, fixef_se}; no_pooling {common_slope: {group: {term: value}},
     separate: {group: {term: value} or None}, not_estimable: [groups]}; simpson {predictor,
     pooled_slope, within_slope, mixed_slope, reversed}; shape (Gamma) ; theta; n_evals;
-    trace [[parameters..., objective]] per evaluation; message; nagq.
+    trace [[parameters..., objective]] per evaluation; message; nagq; n_dropped (rows with a
+    missing value in a used column, dropped as na.omit); warnings (lme4's, e.g. rank-deficient
+    columns dropped).
     """
 
     family: str
@@ -71,6 +73,8 @@ class FitResult:
     trace: list = field(default_factory=list)
     message: str = ""
     nagq: int = 1
+    n_dropped: int = 0
+    warnings: list = field(default_factory=list)
 
     @property
     def group_labels(self) -> list[str]:

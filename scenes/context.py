@@ -56,8 +56,8 @@ class LectureInput:
         as numbers for plotting (labels in the estimator's order)."""
         spec = self.spec
         design = build_design(spec, self.table, trials=self.trials)
-        x_name = (spec.fixed + spec.random + (None,))[0]
-        x = design.predictors[x_name] if x_name else np.zeros(design.n_obs)
+        x_name = next((k for k in (*spec.fixed, *spec.random) if k in design.predictors), None)
+        x = design.predictors[x_name] if x_name else np.zeros(design.n_obs)   # first numeric one
         y = design.y / design.trials if design.trials is not None else design.y
         return x, y, design.group, design.group_labels
 

@@ -39,6 +39,9 @@ def format_summary(fit: FitResult) -> str:
     elif fit.family == "gamma" and fit.sigma is not None:
         lines.append(f" Residual CV (sigma) {fit.sigma:.4g}  (shape {fit.shape:.4g})")
     lines.append(f"Number of obs: {fit.n_obs}, groups: {fit.n_groups}")
+    if fit.n_dropped:
+        plural = "s" if fit.n_dropped > 1 else ""
+        lines.append(f"({fit.n_dropped} observation{plural} deleted due to missingness)")
     lines += ["", "Fixed effects:", f" {'':<12} {'Estimate':>10} {'Std. Error':>10} {'t/z value':>10}"]
     for name, value in fit.fixef.items():
         se = fit.fixef_se[name]
@@ -50,6 +53,7 @@ def format_summary(fit: FitResult) -> str:
         s = fit.simpson
         lines.append(f"Simpson's reversal: pooled slope of {s['predictor']} is {s['pooled_slope']:.3g} "
                      f"but the within-group slope is {s['within_slope']:.3g}")
+    lines += [f"WARNING: {warning}" for warning in fit.warnings]
     if not fit.converged:
         lines.append(f"WARNING: the optimizer did not converge: {fit.message}")
     if fit.no_pooling.get("not_estimable"):

@@ -203,7 +203,7 @@ def test_lecture_has_chapters_captions_and_handout(tmp_path):
     # the last cue of the first scene ends at the scene's end (its last slide point)
     assert f"--> 00:00:{split:06.3f}".replace(".", ",") in srt
     assert (folder / "handout.pdf").read_bytes().startswith(b"%PDF")
-    manifest = json.loads((folder.parent / "manifest.json").read_text())
+    manifest = json.loads((folder_of(tmp_path) / "manifest.json").read_text())
     assert {e["path"] for e in manifest["files"]} >= {
         f"parts/TinyCard+GaussianOnly/lecture/{name}"
         for name in ("lecture.mp4", "lecture.vtt", "lecture.srt", "handout.pdf")}

@@ -36,8 +36,7 @@ def test_numeric_group_labels_sort_as_numbers():
     ({}, "y ~ z + (1 | g)", "column 'z' is not in the data"),
     ({}, "y ~ x + (1 | h)", "column 'h' is not in the data"),
     ({"x": ["1", "2", "a", "4", "5", "6", "7"]}, "y ~ x + (1 | g)", "must be numeric"),
-    ({"y": ["1", "", "3", "4", "5", "6", "7"]}, "y ~ x + (1 | g)", "empty or missing cell"),
-    ({"y": ["1", "NaN", "3", "4", "5", "6", "7"]}, "y ~ x + (1 | g)", "empty or missing cell"),
+    ({"y": ["1", "inf", "3", "4", "5", "6", "7"]}, "y ~ x + (1 | g)", "infinite in data row 2"),
     ({"g": ["a"] * 7}, "y ~ x + (1 | g)", "only one group"),
     ({}, "y ~ x + (1 + x | g)", None),
 ])
@@ -67,3 +66,10 @@ def test_bad_csv_files(tmp_path, content, fragment):
         read_csv(path)
     with pytest.raises(InputError, match="does not exist"):
         read_csv(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("cell", ["", "NA", "NaN"])
+def test_rows_with_missing_cells_are_dropped_like_na_omit(cell):
+    t = {**_table(), "y": ["1", cell, "3", "4", "5", "6", "7"]}
+    d = build_design(parse_formula("y ~ x + (1 | g)"), t)
+    assert d.n_dropped == 1 and d.n_obs == 6 and list(d.group_sizes) == [1, 2, 3]
