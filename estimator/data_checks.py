@@ -13,10 +13,11 @@ tests/badinput/lme4_rules.json holds lme4's answers):
 - glmer: "Response is constant" (check.response.not.const). lmer has no such check but breaks
   down on a constant response (sigma = 0, a non-positive-definite vcov), so we refuse it for
   every family, with a message that says so;
-- a predictor with one value next to an intercept: lme4 drops that column ("fixed-effect model
-  matrix is rank deficient so dropping 1 column / coefficient"); we cannot report a dropped
-  coefficient on screen, so we refuse and name the column. In the random part, `(1 + x | g)` with
-  a constant x is the same term as `(1 | g)` with a singular covariance, so that is refused too.
+- a fixed predictor with one value next to an intercept: lme4 drops that column ("fixed-effect
+  model matrix is rank deficient so dropping 1 column / coefficient"), and so does the design step
+  (estimator/design.py, with that warning in the fit's `warnings`). In the random part,
+  `(1 + x | g)` with a constant x is the same term as `(1 | g)` with a singular covariance, so
+  that is refused, naming the column.
 
 Every check raises `InputError` with one line naming the problem, lme4's rule and the fix.
 """
@@ -94,28 +95,20 @@ def check_response(design, response: str) -> None:
 
 
 def check_constant_predictors(design, group: str) -> None:
-    """A predictor with one value where an intercept already spans it (fixed or random part)."""
-    for names, matrix, part in ((design.fixef_names, design.X, "fixed"),
-                                (design.re_names, design.Z, "random")):
-        names = list(names)
-        if INTERCEPT not in names:
+    """A random slope on a column with one value, beside a random intercept. (A constant fixed
+    column never gets here: the design step drops it with lme4's rank-deficiency warning.)"""
+    names = list(design.re_names)
+    if INTERCEPT not in names:
+        return
+    matrix = np.asarray(design.Z, float)
+    for k, name in enumerate(names):
+        if name == INTERCEPT or not len(matrix):
             continue
-        matrix = np.asarray(matrix, float)
-        for k, name in enumerate(names):
-            if name == INTERCEPT or not len(matrix):
-                continue
-            column = matrix[:, k]
-            if np.all(column == column[0]):
-                raise InputError(_constant_message(name, column[0], part, group))
-
-
-def _constant_message(name: str, value: float, part: str, group: str) -> str:
-    if part == "fixed":
-        return (f"predictor '{name}' has the same value ({value:g}) in every row, so its effect "
-                "cannot be estimated (lme4 drops it: 'fixed-effect model matrix is rank deficient'): "
-                f"remove '{name}' from the formula or use data where it varies")
-    return (f"'{name}' has the same value ({value:g}) in every row, so (1 + {name} | {group}) is "
-            f"the same as (1 | {group}) with a singular covariance: use (1 | {group})")
+        column = matrix[:, k]
+        if np.all(column == column[0]):
+            raise InputError(f"'{name}' has the same value ({column[0]:g}) in every row, so "
+                             f"(1 + {name} | {group}) is the same as (1 | {group}) with a singular "
+                             f"covariance: use (1 | {group})")
 
 
 def _term_text(design, spec) -> str:

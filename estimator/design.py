@@ -213,16 +213,11 @@ def _check_blocks(spec: Formula, widths: list[int], names: list[str]) -> None:
 
 
 def _check_identifiable(design: Design, spec: Formula) -> None:
-    if design.n_groups < 2:
-        raise InputError(f"grouping column '{spec.group}' has only one group "
-                         f"('{design.group_labels[0]}'): a mixed model needs at least two groups")
-    if design.n_groups >= design.n_obs:
-        raise InputError(f"grouping column '{spec.group}' has {design.n_groups} groups for "
-                         f"{design.n_obs} rows: lme4 needs fewer groups than observations")
-    p, q = design.X.shape[1], design.Z.shape[1]
-    n_params = p + q * (q + 1) // 2 + 1
-    if design.n_obs <= n_params:
-        raise InputError(f"{design.n_obs} rows are too few for {n_params} parameters: add data or "
+    """Only what no model could fit; lme4's own counting rules (groups vs rows, which differ
+    between lmer and glmer) live in estimator/data_checks.py, the one place that applies them."""
+    p = design.X.shape[1]
+    if design.n_obs <= p:
+        raise InputError(f"{design.n_obs} rows are too few for {p} fixed-effect columns: add data or "
                          "simplify the formula")
     if p == 0:
         raise InputError(f"the fixed-effect columns of '{spec.text}' are all redundant: keep the "
