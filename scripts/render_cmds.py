@@ -6,7 +6,6 @@ exit status 2; files already finished stay valid.
 """
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
@@ -56,19 +55,6 @@ def data_options(func):
     return func
 
 
-def _pipeline_errors(func):
-    """PipelineError -> one line, exit 2 (InputError is translated by the command group)."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from scripts.pipeline.session import PipelineError
-
-        try:
-            return func(*args, **kwargs)
-        except PipelineError as exc:
-            raise UserError(str(exc)) from None
-    return wrapper
-
-
 def _session(command, preset, scenario_file, assignments, out, quality, theme, parallel, quiet,
              as_json, data=None, formula=None, family=None, trials=None, pace=None):
     from scripts.pipeline.inputs import resolve_input
@@ -82,6 +68,8 @@ def _session(command, preset, scenario_file, assignments, out, quality, theme, p
 
 def _finish(session, as_json: bool, quiet: bool) -> None:
     manifest_path = session.finish()
+    if session.interrupted:  # the one 'Interrupted: ...' line, not a summary of a partial run
+        session.raise_failures()
     summary = session.summary(manifest_path)
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
@@ -102,7 +90,6 @@ def _finish(session, as_json: bool, quiet: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print scenes and presets as JSON.")
 @click.option("--out", type=click.Path(), default="media", show_default=True,
               help="Output folder whose cache keeps the scene list (no manim import next time).")
-@_pipeline_errors
 def list_cmd(as_json, out):
     """List the lecture's scenes (with their slide points) and the built-in presets.
 
@@ -119,14 +106,11 @@ def list_cmd(as_json, out):
     from scripts.presets import preset_names
 
     try:
-        try:
-            Path(out).mkdir(parents=True, exist_ok=True)
-            scenes = catalog.load(Cache(cache_root(Path(out))))
-        except OSError:  # no usable --out: describe the scenes without keeping the result
-            with tempfile.TemporaryDirectory(prefix="glmm-explainer-list-") as folder:
-                scenes = catalog.load(Cache(folder))
-    except catalog.CatalogError as exc:
-        raise UserError(str(exc)) from None
+        Path(out).mkdir(parents=True, exist_ok=True)
+        scenes = catalog.load(Cache(cache_root(Path(out))))
+    except OSError:  # no usable --out: describe the scenes without keeping the result
+        with tempfile.TemporaryDirectory(prefix="glmm-explainer-list-") as folder:
+            scenes = catalog.load(Cache(folder))
     if as_json:
         payload = {"scenes": [{"name": s.name, "module": s.module, "description": s.description,
                                "needs_truth": s.needs_truth, "families": list(s.families),
@@ -160,7 +144,6 @@ def list_cmd(as_json, out):
 @pace_option
 @scenario_options
 @data_options
-@_pipeline_errors
 def render(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
            assignments, data, formula, family, trials):
     """Render the videos of SCENES (all scenes by default), one MP4 per scene.
@@ -208,7 +191,6 @@ def _formats(ctx, param, values):
 @output_options()
 @scenario_options
 @data_options
-@_pipeline_errors
 def stills(scenes, formats, transparent, quality, theme, out, parallel, quiet, as_json, preset,
            scenario_file, assignments, data, formula, family, trials):
     """Save one image per slide point of SCENES (all by default), without encoding any video.
@@ -241,7 +223,6 @@ def stills(scenes, formats, transparent, quality, theme, out, parallel, quiet, a
 @pace_option
 @scenario_options
 @data_options
-@_pipeline_errors
 def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
             assignments, data, formula, family, trials):
     """The whole lecture (or SCENES, in lecture order) as one MP4 with a chapter per scene,
@@ -277,7 +258,6 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset,
 @output_options()
 @scenario_options
 @data_options
-@_pipeline_errors
 def slides(scenes, no_pptx, quality, theme, out, parallel, quiet, as_json, preset, scenario_file,
            assignments, data, formula, family, trials):
     """Slide decks of the slide points: slides.html (one offline file, images embedded; arrow

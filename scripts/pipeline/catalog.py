@@ -10,11 +10,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.errors import PipelineError
 from scripts.pipeline.cache import Cache
 from scripts.pipeline.sources import source_hash
 
 
-class CatalogError(Exception):
+class CatalogError(PipelineError):
     """A scene module cannot be found or imported."""
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import shutil
 
+from scripts.errors import PipelineError
+
 APT = "sudo apt-get install -y"
 NEEDS = {
     "ffmpeg": ("ffmpeg", "encodes the videos"),
@@ -16,8 +18,8 @@ NEEDS = {
 }
 
 
-class MissingTool(Exception):
-    pass
+class MissingTool(PipelineError):
+    """A program rendering needs is not installed."""
 
 
 def require(*programs: str) -> None:
