@@ -73,8 +73,9 @@ def os_error_message(exc: OSError) -> str:
     name = f" '{exc.filename}'" if exc.filename else ""
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return (f"no space left on the device (writing{name}): free some space or choose another "
-                "--out; files already finished are kept")
+        where = f" (writing{name})" if name else ""
+        return (f"no space left on the device{where}: free some space or choose another --out; "
+                "files already finished are kept")
     if code == errno.EROFS:
         return f"{name.strip() or 'the output'} is on a read-only file system: choose a writable --out"
     if code in (errno.EACCES, errno.EPERM):

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.pipeline.cache import Cache
+from scripts.pipeline.cache import Cache, naming
 from scripts.pipeline.jobs import SceneJob
 from scripts.pipeline.sources import PROJECT_ROOT
 from scripts.pipeline.worker import PROGRESS_FD_ENV
@@ -170,7 +170,8 @@ class Runner:
                         log=str(log_path))
             (workdir / "out").mkdir()
             job_file = workdir / "job.json"
-            job_file.write_text(json.dumps(spec), encoding="utf-8")
+            with naming(job_file):
+                job_file.write_text(json.dumps(spec), encoding="utf-8")
             self.reporter.job_started(job, expected)
             started = time.perf_counter()
             try:

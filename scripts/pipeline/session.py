@@ -17,7 +17,7 @@ from scenes.pacing import DEFAULT_PACE
 from scripts.errors import Interrupted, PipelineError
 from scripts.pipeline import catalog as catalog_mod
 from scripts.pipeline import manifest, tools
-from scripts.pipeline.cache import Cache, CacheObject, place
+from scripts.pipeline.cache import Cache, CacheObject, naming, place
 from scripts.pipeline.catalog import SceneInfo
 from scripts.pipeline.inputs import RunInput
 from scripts.pipeline.jobs import SceneJob, plan_jobs
@@ -126,7 +126,8 @@ class Session:
         workdir = Path(tempfile.mkdtemp(prefix="input-", dir=_mkdir(self.cache.root / "tmp")))
         try:
             input_file = workdir / "input.json"
-            self.run_input.write(input_file)
+            with naming(input_file):
+                self.run_input.write(input_file)
             env = {"GLMM_EXPLAINER_INPUT": str(input_file),
                    "GLMM_EXPLAINER_THEME": self.settings.theme}
             runner = Runner(self.cache, self.reporter, self.settings.parallel, self.run_input.digest, env)
