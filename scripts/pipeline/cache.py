@@ -94,6 +94,8 @@ class Cache:
                 os.rename(staging, folder)
             except OSError:  # someone stored the same key meanwhile: theirs is as good
                 shutil.rmtree(staging, ignore_errors=True)
+                if self.get(key) is None:  # no: the rename itself failed
+                    raise
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

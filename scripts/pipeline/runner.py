@@ -7,7 +7,12 @@ ffmpeg). It imports manim, the estimator and the scene modules once and renders 
 after a failed job it exits and a fresh one takes over. Every job has its own temp folder under
 the cache and its own log; finished jobs are committed to the cache as they end, so an
 interrupted or partly failed run keeps everything that finished. Temp folders are removed
-whatever happens.
+whatever happens, and only once the job's whole process group (the worker and its ffmpeg) is
+gone, so nothing writes a partial file into them afterwards.
+
+SIGTERM is handled like Ctrl-C (scripts.errors turns both into `Interrupted` in the main
+thread). A worker that dies without a word (SIGKILL, the OOM killer, a crash) fails only the
+scene it was rendering, reported with the signal and the scene's log; the other slots go on.
 """
 from __future__ import annotations
 

@@ -169,6 +169,7 @@ class Session:
     # ---- placing files
     def place(self, relative: str, obj: CacheObject, name: str, kind: str, scene: str | None,
               fmt: str) -> Path:
+        """Record a file to place at `relative`; `finish()` places them all (and the manifest)."""
         target = self.folder / relative
         self._sources[relative] = obj.file(name)
         info = obj.meta["files"][name]

@@ -125,12 +125,13 @@ def statuses(result) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def earlier(tmp_path_factory):
-    """An output folder holding an earlier render (TinyCard), copied by each test that needs one."""
+    """An output folder holding an earlier render (GaussianOnly, which needs no TeX: quick),
+    copied by each test that needs one."""
     saved = os.environ.get("GLMM_EXPLAINER_SCENE_MODULES")
     os.environ["GLMM_EXPLAINER_SCENE_MODULES"] = MODULES
     try:
         out = tmp_path_factory.mktemp("earlier") / "media"
-        result = run("render", "TinyCard", *LOW, "--out", out, "--quiet")
+        result = run("render", "GaussianOnly", *LOW, "--out", out, "--quiet")
         assert result.exit_code == 0, result.output
     finally:
         if saved is None:
@@ -144,7 +145,7 @@ def copy_of(earlier: Path, target: Path) -> tuple[Path, dict]:
     """A copy of the earlier output folder (hard links kept: placed files are links into the
     cache), and the state of its video to check it stays intact."""
     subprocess.run(["cp", "-a", str(earlier), str(target)], check=True)
-    video = run_folder(target) / "videos" / "TinyCard.mp4"
+    video = run_folder(target) / "videos" / "GaussianOnly.mp4"
     stat = video.stat()
     return video, {"sha": sha(video), "inode": stat.st_ino, "mtime": stat.st_mtime_ns}
 
@@ -155,37 +156,46 @@ def assert_intact(video: Path, state: dict) -> None:
 
 
 # ------------------------------------------------------------------ 1. SIGINT, SIGTERM
-@pytest.mark.parametrize("sig, code, name", [(signal.SIGINT, 130, "Ctrl-C (SIGINT)"),
-                                              (signal.SIGTERM, 143, "SIGTERM")])
-def test_signal_mid_render_keeps_what_finished_and_the_next_run_resumes(tmp_path, earlier, sig,
-                                                                        code, name):
-    out = tmp_path / "media"
-    video, state = copy_of(earlier, out)
-    gate = tmp_path / "gate"
-    gate.mkdir()
-    # one worker: GaussianOnly renders first and finishes, then GatedCard stops at the gate
-    proc = start("render", "TinyCard", "GaussianOnly", "GatedCard", *LOW, "--out", out, "-j", "1",
-                 "--quiet", gate=gate)
+def interrupt_at_gate(out: Path, gate: Path, sig: int, *scenes: str) -> tuple[int, str, str]:
+    """Render `scenes` with one worker (so the scenes before GatedCard finish first), stop the
+    command with `sig` while GatedCard stands mid-video at the gate."""
+    proc = start("render", *scenes, *LOW, "--out", out, "-j", "1", "--quiet", gate=gate)
     reached(gate)
     assert list(out.rglob(".GatedCard.mp4.part.mp4"))  # the fault is real: a partial file exists
     proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=60)
+    (gate / "reached-GatedCard").unlink()
+    return proc.returncode, stdout, stderr
 
-    assert proc.returncode == code, stderr
-    assert one_line(stderr) == (f"Interrupted: stopped by {name}; 1 scene(s) finished and are kept "
-                                "in the cache; run the same command again to finish the rest")
-    assert stdout == ""  # no success summary of a run that did not complete
-    assert_intact(video, state)
+
+def test_sigint_and_sigterm_mid_render_keep_what_finished_and_the_next_run_resumes(tmp_path, earlier):
+    out = tmp_path / "media"
+    video, state = copy_of(earlier, out)
     folder = run_folder(out)
-    assert set(assert_manifest_matches_disk(folder)) == {"videos/TinyCard.mp4", "videos/GaussianOnly.mp4"}
-    assert_nothing_partial(out)
-    assert_no_process_left(out)
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    for sig, code, name, finished in ((signal.SIGINT, 130, "Ctrl-C (SIGINT)", "NeedsTruth"),
+                                      (signal.SIGTERM, 143, "SIGTERM", "TinyCard")):
+        returncode, stdout, stderr = interrupt_at_gate(out, gate, sig, "GaussianOnly", finished,
+                                                       "GatedCard")
+        assert returncode == code, stderr
+        assert one_line(stderr) == (f"Interrupted: stopped by {name}; 1 scene(s) finished and are "
+                                    "kept in the cache; run the same command again to finish the rest")
+        assert stdout == ""  # no success summary of a run that did not complete
+        assert_intact(video, state)
+        placed = assert_manifest_matches_disk(folder)  # what finished is placed and listed
+        assert f"videos/{finished}.mp4" in placed and "videos/GatedCard.mp4" not in placed
+        assert_nothing_partial(out)
+        assert_no_process_left(out)
 
     (gate / "open").touch()
-    again = run("render", "TinyCard", "GaussianOnly", "GatedCard", *LOW, "--out", out, "--json")
-    assert statuses(again) == {"TinyCard": "cached", "GaussianOnly": "cached", "GatedCard": "rendered"}
+    again = run("render", "GaussianOnly", "NeedsTruth", "TinyCard", "GatedCard", *LOW, "--out", out,
+                "--json")
+    assert statuses(again) == {"GaussianOnly": "cached", "NeedsTruth": "cached", "TinyCard": "cached",
+                               "GatedCard": "rendered"}
     assert set(assert_manifest_matches_disk(folder)) == {
-        "videos/TinyCard.mp4", "videos/GaussianOnly.mp4", "videos/GatedCard.mp4"}
+        f"videos/{name}.mp4" for name in ("GaussianOnly", "NeedsTruth", "TinyCard", "GatedCard")}
+    assert_intact(video, state)
     assert_nothing_partial(out)
 
 
@@ -195,7 +205,7 @@ def test_worker_killed_mid_scene_fails_that_scene_only(tmp_path, earlier):
     video, state = copy_of(earlier, out)
     gate = tmp_path / "gate"
     gate.mkdir()
-    proc = start("render", "TinyCard", "GatedCard", "GaussianOnly", "NeedsTruth", *LOW, "--out", out,
+    proc = start("render", "GaussianOnly", "GatedCard", "NeedsTruth", *LOW, "--out", out,
                  "-j", "2", "--quiet", gate=gate)
     os.kill(reached(gate), signal.SIGKILL)
     stdout, stderr = proc.communicate(timeout=120)
@@ -207,17 +217,15 @@ def test_worker_killed_mid_scene_fails_that_scene_only(tmp_path, earlier):
     assert log.is_file()
     assert_intact(video, state)
     folder = run_folder(out)
-    assert set(assert_manifest_matches_disk(folder)) == {
-        "videos/TinyCard.mp4", "videos/GaussianOnly.mp4", "videos/NeedsTruth.mp4"}
+    assert set(assert_manifest_matches_disk(folder)) == {"videos/GaussianOnly.mp4",
+                                                         "videos/NeedsTruth.mp4"}
     assert_nothing_partial(out)
     assert_no_process_left(out)
 
     (gate / "open").touch()
-    again = run("render", "TinyCard", "GatedCard", "GaussianOnly", "NeedsTruth", *LOW, "--out", out,
-                "--json")
-    assert statuses(again) == {"TinyCard": "cached", "GatedCard": "rendered",
-                               "GaussianOnly": "cached", "NeedsTruth": "cached"}
-    assert len(assert_manifest_matches_disk(folder)) == 4
+    again = run("render", "GaussianOnly", "GatedCard", "NeedsTruth", *LOW, "--out", out, "--json")
+    assert statuses(again) == {"GaussianOnly": "cached", "GatedCard": "rendered", "NeedsTruth": "cached"}
+    assert len(assert_manifest_matches_disk(folder)) == 3
 
 
 # ------------------------------------------------------------------ 3. two renders at once
@@ -225,10 +233,10 @@ def test_two_renders_into_one_folder_at_once(tmp_path):
     out = tmp_path / "media"
     gate = tmp_path / "gate"
     gate.mkdir()
-    # both render TinyCard (same cache key, same TeX folder) and then stop at their own gate, so
-    # both place their files and update the manifest at the same moment once the gate opens
-    first = start("render", "TinyCard", "GatedCard", *LOW, "--out", out, "-j", "1", "--json", gate=gate)
-    second = start("render", "TinyCard", "GatedCardB", *LOW, "--out", out, "-j", "1", "--json", gate=gate)
+    # both render NeedsTruth (the same cache key) and then stop at their own gate, so both place
+    # their files and update the manifest at the same moment once the gate opens
+    first = start("render", "NeedsTruth", "GatedCard", *LOW, "--out", out, "-j", "1", "--json", gate=gate)
+    second = start("render", "NeedsTruth", "GatedCardB", *LOW, "--out", out, "-j", "1", "--json", gate=gate)
     reached(gate, "GatedCard")
     reached(gate, "GatedCardB")
     (gate / "open").touch()
@@ -239,7 +247,7 @@ def test_two_renders_into_one_folder_at_once(tmp_path):
     assert summaries[0]["folder"] == summaries[1]["folder"]
     folder = Path(summaries[0]["folder"])
     assert set(assert_manifest_matches_disk(folder)) == {
-        "videos/TinyCard.mp4", "videos/GatedCard.mp4", "videos/GatedCardB.mp4"}
+        "videos/NeedsTruth.mp4", "videos/GatedCard.mp4", "videos/GatedCardB.mp4"}
     assert_nothing_partial(out)
 
 
@@ -321,7 +329,7 @@ def test_read_only_output_folder_is_one_line(tmp_path, earlier):
     out = tmp_path / "media"
     video, state = copy_of(earlier, out)
     with read_only(out):
-        result = run("render", "TinyCard", *LOW, "--out", out)
+        result = run("render", "GaussianOnly", *LOW, "--out", out)
     assert result.exit_code == 2
     reason = "Read-only file system" if CAN_MOUNT else "Permission denied"
     assert one_line(result.stderr) == (f"Error: output folder '{out}' is not writable ({reason}): "
@@ -331,9 +339,9 @@ def test_read_only_output_folder_is_one_line(tmp_path, earlier):
 
     # only the run's folder read-only (the cache is writable): placing the file fails, in one line
     folder = run_folder(out)
-    video.unlink()  # TinyCard has to be placed again
+    video.unlink()  # GaussianOnly has to be placed again (from the cache)
     with read_only(folder):
-        result = run("render", "TinyCard", *LOW, "--out", out)
+        result = run("render", "GaussianOnly", *LOW, "--out", out)
     assert result.exit_code == 2
     line = one_line(result.stderr)
     assert line.startswith("Error: ") and str(folder / "videos") in line
@@ -367,40 +375,40 @@ def fill(disk: Path) -> Path:
     return filler
 
 
-def test_full_disk_real_file_system(tmp_path):
+def test_full_disk_real_file_system(tmp_path, earlier):
     """On a 4 MB tmpfs: the disk fills while ffmpeg is encoding a scene (a real ENOSPC from
     ffmpeg), then it is full before a run starts (a real ENOSPC from a Python write)."""
     gate = tmp_path / "gate"
     gate.mkdir()
     with small_disk(tmp_path / "disk") as disk:
         out = disk / "media"
-        result = run("render", "TinyCard", *LOW, "--out", out, "--quiet")
-        assert result.exit_code == 0, result.output
+        video, state = copy_of(earlier, out)
         folder = run_folder(out)
-        video = folder / "videos" / "TinyCard.mp4"
-        before = sha(video)
 
-        proc = start("render", "TinyCard", "GatedCard", *LOW, "--out", out, "--quiet", gate=gate)
+        proc = start("render", "GaussianOnly", "GatedCard", *LOW, "--out", out, "--quiet", gate=gate)
         reached(gate)
         filler = fill(disk)
         (gate / "open").touch()
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 2, stderr
         line = one_line(stderr)
-        assert line.startswith("Error: ") and "no space left on the device" in line, line
-        assert "free some space or choose another --out" in line
-        assert sha(video) == before
-        assert set(assert_manifest_matches_disk(folder)) == {"videos/TinyCard.mp4"}
+        assert line.startswith(f"Error: scene GatedCard failed: no space left on the device of "
+                               f"{out / '.cache'} ("), line
+        assert line.endswith("free some space or choose another --out; full log: "
+                             f"{out / '.cache' / 'logs' / 'GatedCard-video.log'}"), line
+        assert_intact(video, state)
+        assert set(assert_manifest_matches_disk(folder)) == {"videos/GaussianOnly.mp4"}
         assert_nothing_partial(out)
 
         filler.unlink()
         fill(disk)  # full before the run: the first write (the scenes' input file) fails
-        result = run("render", "TinyCard", "GaussianOnly", *LOW, "--out", out)
+        result = run("render", "GaussianOnly", "NeedsTruth", *LOW, "--out", out)
         assert result.exit_code == 2
         line = one_line(result.stderr)
-        assert line.startswith("Error: no space left on the device (writing '"), line
-        assert sha(video) == before
-        assert set(assert_manifest_matches_disk(folder)) == {"videos/TinyCard.mp4"}
+        assert line.startswith(f"Error: no space left on the device (writing '{out / '.cache' / 'tmp'}"), line
+        assert line.endswith("): free some space or choose another --out; files already finished are kept")
+        assert_intact(video, state)
+        assert set(assert_manifest_matches_disk(folder)) == {"videos/GaussianOnly.mp4"}
         assert_nothing_partial(out)
 
 
@@ -420,16 +428,17 @@ def test_full_disk_in_ffmpeg_fault_injected(tmp_path, earlier):
         "    args[-1:] = ['-f', 'mp4', '/dev/full']\n"
         f"os.execv({real!r}, [{real!r}, *args])\n")
     (bin_dir / "ffmpeg").chmod(0o755)
-    proc = start("render", "TinyCard", "GaussianOnly", *LOW, "--out", out, "--quiet",
+    # (the ffmpeg binary is part of every video's cache key: with this one, everything renders)
+    proc = start("render", "NeedsTruth", *LOW, "--out", out, "--quiet",
                  path=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 2, stderr
     line = one_line(stderr)
-    assert line.startswith(f"Error: scene GaussianOnly failed: no space left on the device of "
-                           f"{out / '.cache'} (EncodeError: ffmpeg exited with status"), line
+    assert line.startswith(f"Error: scene NeedsTruth failed: no space left on the device of "
+                           f"{out / '.cache'} (EncodeError: ffmpeg "), line  # exited / stopped reading frames
     assert "No space left on device" in line and "free some space or choose another --out" in line
     assert_intact(video, state)
-    assert set(assert_manifest_matches_disk(run_folder(out))) == {"videos/TinyCard.mp4"}
+    assert set(assert_manifest_matches_disk(run_folder(out))) == {"videos/GaussianOnly.mp4"}
     assert_nothing_partial(out)
 
 
@@ -448,7 +457,7 @@ def test_full_disk_while_writing_the_manifest_fault_injected(tmp_path, earlier, 
         return real_replace(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", replace)
-    result = run("render", "TinyCard", *LOW, "--out", out, "--theme", "dark")
+    result = run("render", "GaussianOnly", *LOW, "--out", out)
     monkeypatch.undo()
     assert result.exit_code == 2
     assert one_line(result.stderr) == (f"Error: no space left on the device (writing "
