@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 
@@ -65,6 +66,8 @@ class _Exit(click.ClickException):
         self.label = label
 
     def show(self, file=None) -> None:
+        if self.label == "Interrupted" and sys.stderr.isatty():
+            click.echo(err=True)  # off the line the terminal's ^C echo is on
         click.echo(f"{self.label}: {self.message}", err=True)
 
 

@@ -152,7 +152,7 @@ class FramePipe:
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0 or ffmpeg_failed(result.stderr):
             stretched.unlink(missing_ok=True)
-            self._fail(f"ffmpeg could not retime the holds: {telling_line(result.stderr) or result.returncode}")
+            self._fail("ffmpeg could not retime the holds", telling_line(result.stderr) or str(result.returncode))
         os.replace(stretched, self.tmp)
 
     def _stretched(self) -> Path:
@@ -171,11 +171,13 @@ class FramePipe:
         self._stretched().unlink(missing_ok=True)
         self._log.close()
 
-    def _fail(self, what: str):
-        self._log.seek(0)
-        line = telling_line(self._log.read().decode(errors="replace"))
+    def _fail(self, what: str, detail: str | None = None):
+        """Stop ffmpeg, drop the partial file, raise with `detail` (default: ffmpeg's own words)."""
+        if detail is None:
+            self._log.seek(0)
+            detail = telling_line(self._log.read().decode(errors="replace")) or "no message"
         self.abort()
-        raise EncodeError(f"{what}: {line or 'no message'}")
+        raise EncodeError(f"{what}: {detail}")
 
 
 # ffmpeg runs at -loglevel error, so any of these lines means the output is not whole; ffmpeg
@@ -268,5 +270,7 @@ def concat_with_chapters(inputs: list[Path], chapters: list[tuple[float, float, 
                "-fflags", "+bitexact", "-flags:v", "+bitexact", "-y", str(tmp)]
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0 or ffmpeg_failed(result.stderr):
-            raise EncodeError(f"ffmpeg could not join the scenes: {telling_line(result.stderr) or result.returncode}")
+            line = telling_line(result.stderr) or str(result.returncode)
+            fix = ": free some space or choose another --out" if _NO_SPACE.search(line) else ""
+            raise EncodeError(f"ffmpeg could not join the scenes: {line}{fix}")
         os.replace(tmp, target)

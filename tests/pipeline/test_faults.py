@@ -492,3 +492,18 @@ def test_full_disk_while_writing_the_manifest_fault_injected(tmp_path, earlier, 
     assert (folder / "manifest.json").read_bytes() == manifest_before
     assert sha(video) == state["sha"]  # (in-process keys may differ: then it is placed anew)
     assert_nothing_partial(out)
+
+
+def test_ffmpeg_messages_that_mean_the_file_is_not_whole():
+    """ffmpeg 5.1 exits with status 0 when the disk fills while it writes the trailer; its
+    messages at -loglevel error are what tells."""
+    from scripts.pipeline.encode import ffmpeg_failed, telling_line
+
+    trailer = ("Error writing trailer of /o/x.mp4: No space left on device\n"
+               "Error closing file /o/x.mp4: No space left on device\n")
+    assert ffmpeg_failed(trailer) and ffmpeg_failed("Conversion failed!\nerror: x\n")
+    assert not ffmpeg_failed("")
+    header = ("Could not write header for output file #0 (incorrect codec parameters ?): No space "
+              "left on device\nError initializing output stream 0:0 -- \n")
+    assert telling_line(header).endswith("No space left on device")  # not the last line
+    assert telling_line("a\n\nlast words\n") == "last words"
