@@ -507,3 +507,24 @@ def test_ffmpeg_messages_that_mean_the_file_is_not_whole():
               "left on device\nError initializing output stream 0:0 -- \n")
     assert telling_line(header).endswith("No space left on device")  # not the last line
     assert telling_line("a\n\nlast words\n") == "last words"
+
+
+def test_tex_cache_of_a_job_that_did_not_finish_is_dropped(tmp_path):
+    """A worker killed (or a disk filled) while LaTeX or dvisvgm wrote a formula's files leaves
+    them cut short; manim would reuse such an .svg forever. The next job of that scene drops
+    what the unfinished job wrote, and keeps what finished jobs wrote."""
+    from scripts.pipeline.worker import IN_PROGRESS, recover_tex_dir
+
+    tex = tmp_path / "tex" / "Scene"
+    (tex / "Tex").mkdir(parents=True)
+    good = tex / "Tex" / "good.svg"
+    mark = recover_tex_dir(tex)  # a job starts (nothing to recover) ...
+    good.write_text("<svg/>")
+    mark.unlink()  # ... and succeeds
+    time.sleep(0.05)  # (file times are as coarse as the kernel's clock tick)
+    recover_tex_dir(tex)  # the next job starts ...
+    time.sleep(0.05)
+    cut = tex / "Tex" / "cut.svg"
+    cut.write_text("<svg")  # ... and dies while writing
+    recover_tex_dir(tex)  # the job after it
+    assert good.exists() and not cut.exists() and (tex / IN_PROGRESS).exists()
