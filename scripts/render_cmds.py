@@ -6,7 +6,6 @@ exit status 2; files already finished stay valid.
 """
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
@@ -15,7 +14,6 @@ import click
 
 from scenes.pacing import DEFAULT_PACE, PACES
 from scripts.data_cmds import scenario_options
-from scripts.errors import UserError
 from scripts.pipeline.layout import (QUALITIES, STILL_FORMATS, THEMES, assembled_folder,
                                      stills_folder)
 
@@ -57,19 +55,6 @@ def data_options(func):
     return func
 
 
-def _pipeline_errors(func):
-    """PipelineError -> one line, exit 2 (InputError is translated by the command group)."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from scripts.pipeline.session import PipelineError
-
-        try:
-            return func(*args, **kwargs)
-        except PipelineError as exc:
-            raise UserError(str(exc)) from None
-    return wrapper
-
-
 def _session(command, preset, scenario_file, assignments, out, quality, theme, parallel, quiet,
              as_json, data=None, formula=None, family=None, trials=None, pace=None):
     from scripts.pipeline.inputs import resolve_input
@@ -83,6 +68,8 @@ def _session(command, preset, scenario_file, assignments, out, quality, theme, p
 
 def _finish(session, as_json: bool, quiet: bool) -> None:
     manifest_path = session.finish()
+    if session.interrupted:  # the one 'Interrupted: ...' line, not a summary of a partial run
+        session.raise_failures()
     summary = session.summary(manifest_path)
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
@@ -103,7 +90,6 @@ def _finish(session, as_json: bool, quiet: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print scenes and presets as JSON.")
 @click.option("--out", type=click.Path(), default="media", show_default=True,
               help="Output folder whose cache keeps the scene list (no manim import next time).")
-@_pipeline_errors
 def list_cmd(as_json, out):
     """List the lecture's scenes (with their slide points) and the built-in presets.
 
@@ -118,10 +104,7 @@ def list_cmd(as_json, out):
     from scripts.presets import preset_names
 
     cache, described = Cache(cache_root(Path(out))), {}
-    try:
-        scenes = catalog.load(cache, described)
-    except catalog.CatalogError as exc:
-        raise UserError(str(exc)) from None
+    scenes = catalog.load(cache, described)  # a CatalogError is one line (scripts/errors.py)
     if Path(out).is_dir():  # keep the descriptions in an existing output folder, never create one
         try:
             catalog.save(cache, described)
@@ -160,7 +143,6 @@ def list_cmd(as_json, out):
 @pace_option
 @scenario_options
 @data_options
-@_pipeline_errors
 def render(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
            assignments, data, formula, family, trials):
     """Render the videos of SCENES (all scenes by default), one MP4 per scene.
@@ -208,7 +190,6 @@ def _formats(ctx, param, values):
 @output_options()
 @scenario_options
 @data_options
-@_pipeline_errors
 def stills(scenes, formats, transparent, quality, theme, out, parallel, quiet, as_json, preset,
            scenario_file, assignments, data, formula, family, trials):
     """Save one image per slide point of SCENES (all by default), without encoding any video.
@@ -241,7 +222,6 @@ def stills(scenes, formats, transparent, quality, theme, out, parallel, quiet, a
 @pace_option
 @scenario_options
 @data_options
-@_pipeline_errors
 def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
             assignments, data, formula, family, trials):
     """The whole lecture (or SCENES, in lecture order) as one MP4 with a chapter per scene,
@@ -281,7 +261,6 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset,
 @output_options()
 @scenario_options
 @data_options
-@_pipeline_errors
 def slides(scenes, no_pptx, quality, theme, out, parallel, quiet, as_json, preset, scenario_file,
            assignments, data, formula, family, trials):
     """Slide decks of the slide points: slides.html (one offline file, images embedded; arrow

@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,13 +86,16 @@ class Cache:
                 os.replace(source, target) if _same_device(source, staging) else shutil.copy2(source, target)
                 entries[name] = {"sha256": _sha256(target), "bytes": target.stat().st_size}
             meta = {**meta, "key": key, "files": entries}
-            (staging / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
+            with naming(staging / "meta.json"):
+                (staging / "meta.json").write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
             folder = self._object_dir(key)
             folder.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.rename(staging, folder)
             except OSError:  # someone stored the same key meanwhile: theirs is as good
                 shutil.rmtree(staging, ignore_errors=True)
+                if self.get(key) is None:  # no: the rename itself failed
+                    raise
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -139,6 +143,18 @@ def _same_device(a: Path, b: Path) -> bool:
         return False
 
 
+@contextmanager
+def naming(path: str | os.PathLike):
+    """An OSError raised by writing to an open file names no file; this one names `path`, so a
+    full disk is reported with the file it could not write."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
 def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
     """Write a whole file under a temp name in the same folder, then rename it into place."""
     path = Path(path)
@@ -146,7 +162,7 @@ def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
+        with naming(path), os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
@@ -170,7 +186,9 @@ def place(source: Path, target: Path) -> bool:
         except OSError:
             shutil.copy2(source, tmp)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # name the file the user asked for, not our temp name
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
     return True

@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.errors import PipelineError
 from scripts.pipeline.cache import Cache, make_key
 from scripts.pipeline.sources import files_hash, source_hash
 
@@ -22,7 +23,7 @@ SCENES_DIR = Path(__file__).resolve().parents[2] / "scenes"
 DESCRIBER_FILES = (SCENES_DIR / "lecture.py", SCENES_DIR / "reads.py", Path(__file__).resolve())
 
 
-class CatalogError(Exception):
+class CatalogError(PipelineError):
     """A scene module cannot be found or imported."""
 
 

@@ -19,11 +19,14 @@ from __future__ import annotations
 import fcntl
 import os
 import queue
+import re
 import subprocess
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from scripts.errors import PipelineError
 
 # x264 speed/size trade-off; GLMM_EXPLAINER_X264_PRESET / _CRF override (and enter the cache key).
 X264_PRESET = os.environ.get("GLMM_EXPLAINER_X264_PRESET", "veryfast")
@@ -43,8 +46,8 @@ def encoder_fingerprint() -> dict:
     return {"codec": "libx264", "preset": X264_PRESET, "crf": X264_CRF, "pix_fmt": "yuv420p"}
 
 
-class EncodeError(RuntimeError):
-    pass
+class EncodeError(PipelineError):
+    """ffmpeg failed (in a worker: that scene's failure; joining the lecture: one line)."""
 
 
 class FramePipe:
@@ -121,7 +124,9 @@ class FramePipe:
         except BrokenPipeError:
             pass
         code = self.proc.wait()
-        if code != 0 or self._error is not None:
+        self._log.seek(0)
+        failed = ffmpeg_failed(self._log.read().decode(errors="replace"))
+        if code != 0 or self._error is not None or failed:
             self._fail(f"ffmpeg exited with status {code}")
         if self.holds:
             self._stretch_holds()
@@ -139,17 +144,19 @@ class FramePipe:
                              for index, skip in self.holds)
             return f"{stamp}+({steps})/({self.fps}*TB)"
 
-        stretched = self.tmp.with_name(self.tmp.name + ".vfr.mp4")
+        stretched = self._stretched()
         retime = f"setts=pts='{shifted('PTS')}':dts='{shifted('DTS')}'"
         cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(self.tmp),
                "-map", "0:v", "-c", "copy", "-bsf:v", retime, "-movflags", "+faststart", *BITEXACT,
                "-video_track_timescale", str(self.fps * TICKS_PER_FRAME), "-y", str(stretched)]
         result = subprocess.run(cmd, capture_output=True, text=True)
-        if result.returncode != 0:
+        if result.returncode != 0 or ffmpeg_failed(result.stderr):
             stretched.unlink(missing_ok=True)
-            lines = [line for line in result.stderr.splitlines() if line.strip()]
-            self._fail(f"ffmpeg could not retime the holds: {lines[-1] if lines else result.returncode}")
+            self._fail("ffmpeg could not retime the holds", telling_line(result.stderr) or str(result.returncode))
         os.replace(stretched, self.tmp)
+
+    def _stretched(self) -> Path:
+        return self.tmp.with_name(self.tmp.name + ".vfr.mp4")
 
     def abort(self) -> None:
         try:
@@ -161,13 +168,32 @@ class FramePipe:
         self.proc.wait()
         self._thread.join(timeout=2)
         self.tmp.unlink(missing_ok=True)
+        self._stretched().unlink(missing_ok=True)
         self._log.close()
 
-    def _fail(self, what: str):
-        self._log.seek(0)
-        lines = [line for line in self._log.read().decode(errors="replace").splitlines() if line.strip()]
+    def _fail(self, what: str, detail: str | None = None):
+        """Stop ffmpeg, drop the partial file, raise with `detail` (default: ffmpeg's own words)."""
+        if detail is None:
+            self._log.seek(0)
+            detail = telling_line(self._log.read().decode(errors="replace")) or "no message"
         self.abort()
-        raise EncodeError(f"{what}: {lines[-1] if lines else 'no message'}")
+        raise EncodeError(f"{what}: {detail}")
+
+
+# ffmpeg runs at -loglevel error, so any of these lines means the output is not whole; ffmpeg
+# can exit with status 0 after it (5.1 does when the trailer cannot be written: disk full).
+_FAILURE = re.compile(r"^error|no space left on device|disk quota exceeded", re.IGNORECASE | re.MULTILINE)
+_NO_SPACE = re.compile(r"no space left on device|disk quota exceeded", re.IGNORECASE)
+
+
+def ffmpeg_failed(stderr: str) -> bool:
+    return bool(_FAILURE.search(stderr))
+
+
+def telling_line(stderr: str) -> str | None:
+    """The line of ffmpeg's messages that says most: the one about the disk, else the last."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return next((line for line in lines if _NO_SPACE.search(line)), lines[-1] if lines else None)
 
 
 def pipe_writer_class(target: str | os.PathLike, on_frames=None):
@@ -243,7 +269,8 @@ def concat_with_chapters(inputs: list[Path], chapters: list[tuple[float, float, 
                "-map_metadata", "1", "-map_chapters", "1", "-c", "copy", "-movflags", "+faststart",
                "-fflags", "+bitexact", "-flags:v", "+bitexact", "-y", str(tmp)]
         result = subprocess.run(cmd, capture_output=True, text=True)
-        if result.returncode != 0:
-            lines = [line for line in result.stderr.splitlines() if line.strip()]
-            raise EncodeError(f"ffmpeg could not join the scenes: {lines[-1] if lines else result.returncode}")
+        if result.returncode != 0 or ffmpeg_failed(result.stderr):
+            line = telling_line(result.stderr) or str(result.returncode)
+            fix = ": free some space or choose another --out" if _NO_SPACE.search(line) else ""
+            raise EncodeError(f"ffmpeg could not join the scenes: {line}{fix}")
         os.replace(tmp, target)

@@ -11,6 +11,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from scripts.errors import interrupts_deferred
 from scripts.pipeline.cache import write_atomic
 
 SCHEMA = 1
@@ -35,17 +36,39 @@ def read(folder: Path) -> dict:
         return {}
 
 
-def update(folder: Path, header: dict, entries: list[dict]) -> Path:
-    """Merge `entries` (each with a 'path' relative to `folder`) into the folder's manifest."""
+def update(folder: Path, header: dict, entries: list[dict], place=None) -> Path:
+    """Merge `entries` (each with a 'path' relative to `folder`) into the folder's manifest.
+
+    `place(entry)`, when given, puts each entry's file into the folder first, under the same lock
+    and with Ctrl-C held back, so the manifest lists exactly the files on disk with their
+    checksums: two commands writing into one folder take turns, and an interruption falls before
+    or after the step. If placing fails (disk full, read-only), the files placed so far are still
+    recorded before the error goes on."""
     folder = Path(folder)
-    with _locked(folder):
+    with interrupts_deferred(), _locked(folder):
+        placed, error = entries, None
+        if place is not None:
+            placed = []
+            for entry in entries:
+                try:
+                    place(entry)
+                except Exception as exc:  # noqa: BLE001 - re-raised below, once recorded
+                    error = exc
+                    break
+                placed.append(entry)
         current = read(folder)
         files = {entry["path"]: entry for entry in current.get("files", [])}
-        for entry in entries:
+        for entry in placed:
             files[entry["path"]] = entry
         files = {path: entry for path, entry in files.items() if (folder / path).is_file()}
         manifest = {"schema": SCHEMA, **header,
                     "files": [files[path] for path in sorted(files)]}
         target = folder / "manifest.json"
-        write_atomic(target, json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+        try:
+            write_atomic(target, json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+        except OSError:
+            if error is None:
+                raise
+        if error is not None:
+            raise error
     return target

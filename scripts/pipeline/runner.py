@@ -7,7 +7,12 @@ ffmpeg). It imports manim, the estimator and the scene modules once and renders 
 after a failed job it exits and a fresh one takes over. Every job has its own temp folder under
 the cache and its own log; finished jobs are committed to the cache as they end, so an
 interrupted or partly failed run keeps everything that finished. Temp folders are removed
-whatever happens.
+whatever happens, and only once the job's whole process group (the worker and its ffmpeg) is
+gone, so nothing writes a partial file into them afterwards.
+
+SIGTERM is handled like Ctrl-C (scripts.errors turns both into `Interrupted` in the main
+thread). A worker that dies without a word (SIGKILL, the OOM killer, a crash) fails only the
+scene it was rendering, reported with the signal and the scene's log; the other slots go on.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.pipeline.cache import Cache
+from scripts.pipeline.cache import Cache, naming
 from scripts.pipeline.jobs import SceneJob
 from scripts.pipeline.sources import PROJECT_ROOT
 from scripts.pipeline.worker import PROGRESS_FD_ENV
@@ -81,11 +86,13 @@ class Runner:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                _signal_group(proc, signal.SIGKILL)
-                proc.wait()
+                pass
+            _end_group(proc)
 
     # ---- one slot: a worker process and the jobs it takes
     def _slot(self, todo: queue.Queue, expected: dict, failures: list) -> None:
+        """Whatever goes wrong with a job here (a full disk while storing its result, a worker
+        that cannot start) is that job's failure: the other slots carry on."""
         worker = None
         try:
             while not self._stopping.is_set():
@@ -93,19 +100,31 @@ class Runner:
                     job = todo.get_nowait()
                 except queue.Empty:
                     break
-                if worker is None:
-                    worker = self._start_worker()
+                try:
                     if worker is None:
-                        break
-                failure, alive = self._run_job(worker, job, expected.get(job.scene.name))
+                        worker = self._start_worker()
+                        if worker is None:
+                            break
+                    failure, alive = self._run_job(worker, job, expected.get(job.scene.name))
+                except Exception as exc:  # noqa: BLE001 - reported as this scene's failure
+                    failure, alive = Failure(job.scene.name, self._describe(f"{type(exc).__name__}: {exc}"),
+                                             self.cache.log_path(job.label)), False
                 if failure:
                     failures.append(failure)
-                if not alive:
+                if not alive and worker is not None:
                     self._retire(worker)
                     worker = None
         finally:
             if worker is not None:
                 self._retire(worker)
+
+    def _describe(self, message: str) -> str:
+        """A failure's message; a full disk says so first, with the fix."""
+        message = " ".join(message.split())
+        if "No space left on device" in message or "Disk quota exceeded" in message:
+            return (f"no space left on the device of {self.cache.root} ({message}): free some space "
+                    "or choose another --out")
+        return message
 
     def _start_worker(self):
         read_fd, write_fd = os.pipe()
@@ -139,8 +158,8 @@ class Runner:
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            _signal_group(proc, signal.SIGKILL)
-            proc.wait()
+            pass
+        _end_group(proc)
         events.close()
         with self._lock:
             self._procs.discard(proc)
@@ -156,7 +175,8 @@ class Runner:
                         log=str(log_path))
             (workdir / "out").mkdir()
             job_file = workdir / "job.json"
-            job_file.write_text(json.dumps(spec), encoding="utf-8")
+            with naming(job_file):
+                job_file.write_text(json.dumps(spec), encoding="utf-8")
             self.reporter.job_started(job, expected)
             started = time.perf_counter()
             try:
@@ -178,14 +198,16 @@ class Runner:
                 elif kind in ("done", "error"):
                     outcome, error = kind, event.get("message")
                     break
-            if self._stopping.is_set():
-                return None, False
+            if outcome is None:  # the process ended without a word: crashed, killed or stopped
+                code = proc.wait()
+                _end_group(proc)  # its ffmpeg too, before the job's folder is removed
+                error = _death(code, log_path)
             if outcome != "done":
-                if outcome is None:  # the process ended without a word: crashed or killed
-                    code = proc.wait()
-                    error = _last_line(log_path) or f"worker exited with status {code}"
+                if self._stopping.is_set():
+                    return None, False
                 self.reporter.job_finished(job, "failed", time.perf_counter() - started)
-                return Failure(job.scene.name, error or "failed", log_path), False
+                return Failure(job.scene.name, self._describe(error or "failed"), log_path), False
+            # done: stored even while stopping (it is finished), so the next run need not redo it
             meta = json.loads((workdir / "out" / "meta.json").read_text(encoding="utf-8"))
             job.commit(self.cache, self.input_digest, workdir, meta)
             self.reporter.job_finished(job, "rendered", time.perf_counter() - started,
@@ -200,6 +222,30 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         os.killpg(proc.pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _end_group(proc: subprocess.Popen) -> None:
+    """Kill the worker (if it is still there) and whatever is left of its process group (an
+    ffmpeg outlives a worker killed with SIGKILL), and wait until the group is gone (at most
+    1 s) so that nothing writes into a job folder once it is removed."""
+    _signal_group(proc, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 1
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.02)
+
+
+def _death(code: int, log_path: Path) -> str:
+    """Why a worker ended without reporting: killed by a signal, or its last logged line."""
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+        why = " (out of memory, or killed by someone)" if -code == signal.SIGKILL else ""
+        return f"the worker process was killed by {name}{why}"
+    return _last_line(log_path) or f"worker exited with status {code}"
 
 
 def _last_line(path: Path) -> str | None:

@@ -7,24 +7,22 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scenes.pacing import DEFAULT_PACE
+from scripts.errors import Interrupted, PipelineError
 from scripts.pipeline import catalog as catalog_mod
 from scripts.pipeline import manifest, tools
-from scripts.pipeline.cache import Cache, CacheObject, place
+from scripts.pipeline.cache import Cache, CacheObject, naming, place
 from scripts.pipeline.catalog import SceneInfo
 from scripts.pipeline.inputs import RunInput
 from scripts.pipeline.jobs import SceneJob, plan_jobs
 from scripts.pipeline.layout import QUALITIES, Quality, cache_root, run_dir
 from scripts.pipeline.progress import Reporter
-
-
-class PipelineError(Exception):
-    """A problem to report in one line (exit status 2)."""
 
 
 @dataclass
@@ -67,10 +65,7 @@ class Session:
         self.cache = Cache(cache_root(self.out))
         self._catalog_pending: dict = {}  # scene descriptions, written by _open_output
         self._output_open = False
-        try:
-            self.catalog = catalog_mod.load(self.cache, self._catalog_pending)
-        except catalog_mod.CatalogError as exc:
-            raise PipelineError(str(exc)) from None
+        self.catalog = catalog_mod.load(self.cache, self._catalog_pending)
         q = self.settings.quality
         self.folder = run_dir(self.out, self.run_input.name, self.run_input.digest, q.name,
                               self.settings.theme, self.settings.pace)
@@ -78,6 +73,8 @@ class Session:
         self.entries: list[dict] = []
         self.failures = []
         self.interrupted = False
+        self._interrupt: KeyboardInterrupt | None = None
+        self._sources: dict[str, Path] = {}  # relative path -> cache file, placed by finish()
         self.reporter = self.settings.reporter
 
     # ---- choosing scenes
@@ -118,10 +115,7 @@ class Session:
             if not job.missing:
                 self.outcomes.setdefault(job.scene.name, Outcome(job.scene.name, "cached"))
         needs = (tools.NEEDS[kind] if todo else ()) + (tools.NEEDS[then] if then else ())
-        try:
-            tools.require(*needs)
-        except tools.MissingTool as exc:
-            raise PipelineError(str(exc)) from None
+        tools.require(*needs)  # MissingTool is a PipelineError: one line, exit 2
         self._open_output()
         if todo:
             self._render(todo)
@@ -148,15 +142,17 @@ class Session:
         workdir = Path(tempfile.mkdtemp(prefix="input-", dir=_mkdir(self.cache.root / "tmp")))
         try:
             input_file = workdir / "input.json"
-            self.run_input.write(input_file)
+            with naming(input_file):
+                self.run_input.write(input_file)
             env = {"GLMM_EXPLAINER_INPUT": str(input_file),
                    "GLMM_EXPLAINER_THEME": self.settings.theme}
             runner = Runner(self.cache, self.reporter, self.settings.parallel, self.run_input.digest, env)
             self.reporter.begin(len(todo), self._cached_count)
             try:
                 failures = runner.run(todo, expected)
-            except KeyboardInterrupt:  # workers are stopped; keep what finished
+            except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM: workers are stopped; keep what finished
                 self.interrupted = True
+                self._interrupt = exc
                 failures = []
             finally:
                 self.reporter.end()
@@ -175,7 +171,10 @@ class Session:
 
     def raise_failures(self) -> None:
         if self.interrupted:
-            raise KeyboardInterrupt
+            signum = getattr(self._interrupt, "signum", signal.SIGINT)
+            done = sum(outcome.status == "rendered" for outcome in self.outcomes.values())
+            raise Interrupted(signum, f"{done} scene(s) finished and are kept in the cache; run the "
+                                      "same command again to finish the rest")
         failures = self.failures
         if not failures:
             return
@@ -186,8 +185,9 @@ class Session:
     # ---- placing files
     def place(self, relative: str, obj: CacheObject, name: str, kind: str, scene: str | None,
               fmt: str) -> Path:
+        """Record a file to place at `relative`; `finish()` places them all (and the manifest)."""
         target = self.folder / relative
-        place(obj.file(name), target)
+        self._sources[relative] = obj.file(name)
         info = obj.meta["files"][name]
         self.entries.append({"path": relative, "kind": kind, "scene": scene,
                              "scenario_hash": self.run_input.digest,
@@ -197,6 +197,8 @@ class Session:
         return target
 
     def finish(self) -> Path | None:
+        """Place the files and record them in the manifest, as one step under the folder's lock
+        (two commands writing into the same folder never interleave their files and manifests)."""
         if not self.entries:
             return None
         q = self.settings.quality
@@ -206,7 +208,10 @@ class Session:
                   "theme": self.settings.theme}
         if self.settings.pace:
             header["pace"] = self.settings.pace
-        return manifest.update(self.folder, header, self.entries)
+        return manifest.update(self.folder, header, self.entries, place=self._place_file)
+
+    def _place_file(self, entry: dict) -> None:
+        place(self._sources[entry["path"]], self.folder / entry["path"])
 
     def summary(self, manifest_path: Path | None) -> dict:
         return {"command": self.command, "folder": str(self.folder),

@@ -25,6 +25,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.errors import PipelineError
+
 APT = "sudo apt-get install -y"
 
 PROGRAMS = {  # program -> (Debian package, what it does here)
@@ -66,7 +68,7 @@ class Problem:
         return f"{self.what}: {self.fix}"
 
 
-class MissingTool(Exception):
+class MissingTool(PipelineError):
     """Some pieces are missing; the message is one line naming them all and one install command."""
 
     def __init__(self, problems: list[Problem]):

@@ -190,6 +190,11 @@ def _render(job: dict, reporter: Reporter) -> dict:
     started = time.perf_counter()
     try:
         scene.render()
+    except BaseException:  # stop this scene's ffmpeg and drop its partial file, whatever stopped us
+        pipe = getattr(getattr(renderer, "file_writer", None), "pipe", None)
+        if pipe is not None:
+            pipe.abort()
+        raise
     finally:
         base.set_still_writer(None)
     seconds = time.perf_counter() - started
@@ -224,24 +229,62 @@ def handle(job_file: str, reporter: Reporter) -> bool:
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # one renderer per scene's TeX folder at a time
             try:
+                in_progress = recover_tex_dir(Path(job["tex_dir"]))
                 meta = run(job, reporter)
+                Path(job["out_dir"], "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+                in_progress.unlink()
             except BaseException as exc:  # noqa: BLE001 - every failure becomes one line
                 if isinstance(exc, SystemExit) and exc.code in (0, None):
                     raise
-                traceback.print_exc()
+                try:
+                    traceback.print_exc()
+                except OSError:
+                    pass  # the log's disk is full: the error event still says what happened
                 reporter.send(event="error", message=_one_line(exc))
                 return False
-        Path(job["out_dir"], "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         reporter.send(event="done")
         return True
     finally:
         if saved:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            _flush_quietly()
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             os.close(saved[0])
             os.close(saved[1])
+
+
+IN_PROGRESS = ".rendering"
+
+
+def recover_tex_dir(tex_dir: Path) -> Path:
+    """Called holding the scene's TeX lock. manim reuses a formula's .svg if the file exists, so a
+    file cut short (a full disk, a killed worker) would break every later render of the scene.
+    A job marks the folder while it renders and unmarks it only when it succeeded; a marked
+    folder lost its job: what that job wrote (files newer than the mark) goes. Returns the mark."""
+    marker = tex_dir / IN_PROGRESS
+    try:
+        since = marker.stat().st_mtime_ns
+    except FileNotFoundError:
+        since = None
+    if since is not None:
+        for path in tex_dir.rglob("*"):
+            try:
+                if path.is_file() and path.name not in (".lock", IN_PROGRESS) and \
+                        path.stat().st_mtime_ns >= since:
+                    path.unlink()
+            except OSError:
+                pass
+    marker.touch()
+    return marker
+
+
+def _flush_quietly() -> None:
+    """Flush what the job printed to its log; a full disk must not turn into a second error."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:
+            pass
 
 
 def main(argv: list[str]) -> int:
