@@ -41,6 +41,8 @@ def check_design(design, spec, family: str) -> None:
                  n_random=design.Z.shape[1], uncorrelated=bool(getattr(spec, "uncorrelated", False)),
                  term=_term_text(design, spec))
     check_response(design, getattr(spec, "response", "y"))
+    if family == "gaussian":
+        check_exact_fit(design, getattr(spec, "response", "y"))
     check_constant_predictors(design, group)
 
 
@@ -92,6 +94,23 @@ def check_response(design, response: str) -> None:
         raise InputError(f"response '{response}' has the same value ({shown}) in every row, so there "
                          "is nothing to model (glmer: 'Response is constant'; lmer's fit breaks down): "
                          "check that the formula names the right response column")
+
+
+def check_exact_fit(design, response: str) -> None:
+    """y an exact linear function of the fixed-effect columns: no residual variance is left, and
+    lmer's answer is degenerate (sigma 0, REML criterion -Inf), so there is nothing to show."""
+    X, y = np.asarray(design.X, float), np.asarray(design.y, float)
+    if getattr(design, "offset", None) is not None:
+        y = y - np.asarray(design.offset, float)
+    if not len(y) or X.shape[1] == 0:
+        return
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    residual = y - X @ beta
+    scale = max(float(np.abs(y - y.mean()).max()), float(np.abs(y).max()) * 1e-12, 1e-300)
+    if float(np.abs(residual).max()) <= 1e-10 * scale:
+        raise InputError(f"the fixed effects explain response '{response}' exactly (no residual "
+                         "variation is left, so lmer's fit breaks down: sigma 0, REML criterion "
+                         "-Inf): check the response column, or add the data's real variation")
 
 
 def check_constant_predictors(design, group: str) -> None:

@@ -98,9 +98,11 @@ def test_bad_input_is_one_line_exit_2(data_csv, args, fragment):
 
 def test_empty_cells_and_too_few_rows(tmp_path):
     path = tmp_path / "holes.csv"
-    path.write_text("g,x,y\na,1,2\na,2,\nb,3,4\nb,4,5\nc,5,6\nc,6,7\n")
+    path.write_text("g,x,y\na,1,2\na,2,\nb,3,4.5\nb,4,5\nc,5,6.5\nc,6,7\n")
     result = run("fit", path, "--formula", "y ~ x + (1 | g)", "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["n_dropped"] == 1   # na.omit, as lme4
     tiny = tmp_path / "tiny.csv"
     tiny.write_text("g,x,y\na,1,2\nb,2,3\na,3,4\n")
+    assert_user_error(run("fit", tiny, "--formula", "y ~ x + (1 | g)"), "explain response 'y' exactly")
+    tiny.write_text("g,x,y\na,1,2\nb,2,3\n")
     assert_user_error(run("fit", tiny, "--formula", "y ~ x + (1 | g)"), "too few")

@@ -37,7 +37,6 @@ def test_numeric_group_labels_sort_as_numbers():
     ({}, "y ~ x + (1 | h)", "column 'h' is not in the data"),
     ({"x": ["1", "2", "a", "4", "5", "6", "7"]}, "y ~ x + (1 | g)", "must be numeric"),
     ({"y": ["1", "inf", "3", "4", "5", "6", "7"]}, "y ~ x + (1 | g)", "infinite in data row 2"),
-    ({"g": ["a"] * 7}, "y ~ x + (1 | g)", "only one group"),
     ({}, "y ~ x + (1 + x | g)", None),
 ])
 def test_bad_data_is_named(change, formula, fragment):
@@ -73,3 +72,11 @@ def test_rows_with_missing_cells_are_dropped_like_na_omit(cell):
     t = {**_table(), "y": ["1", cell, "3", "4", "5", "6", "7"]}
     d = build_design(parse_formula("y ~ x + (1 | g)"), t)
     assert d.n_dropped == 1 and d.n_obs == 6 and list(d.group_sizes) == [1, 2, 3]
+
+
+def test_one_group_is_refused_by_fit_with_lme4s_rule():
+    t = {**_table(), "g": ["a"] * 7}
+    from estimator.fit import fit
+
+    with pytest.raises(InputError, match="only one group .*grouping factors must have > 1 sampled level"):
+        fit("y ~ x + (1 | g)", t)
