@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fault_support import (CAN_MOUNT, MODULES, ROOT, assert_intact, assert_manifest_matches_disk,
+from tests.pipeline.fault_support import (CAN_MOUNT, MODULES, ROOT, assert_intact, assert_manifest_matches_disk,
                            assert_no_process_left, assert_nothing_partial, copy_of, fill, one_line,
                            reached, read_only, run, run_folder, run_here, sha, small_disk, start,
                            statuses)
