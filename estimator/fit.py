@@ -102,7 +102,7 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         sigma=sigma, loglik=float(sol.loglik), aic=float(sol.aic), bic=float(sol.bic),
         ranef={label: ranef[j].tolist() for j, label in enumerate(labels)},
         icc=_icc(fam, terms, re_cov, sigma, beta, fixef_names, shape),
-        shrinkage=_shrinkage(fam, terms, re_cov, sigma, sizes, condvar, labels),
+        shrinkage=_shrinkage(fam, terms, re_cov, condvar, labels),
         singular=bool(sol.singular), converged=bool(sol.converged), fit_seconds=float(seconds),
         formula=formula, deviance=float(-2 * sol.loglik), objective=float(sol.objective),
         re_sd=dict(zip(terms, re_sd.tolist())), re_corr=re_corr.tolist(),
@@ -138,18 +138,16 @@ def _icc(fam, terms, re_cov, sigma, beta, fixef_names, shape) -> float | None:
     return tau2 / total if total > 0 else 0.0
 
 
-def _shrinkage(fam, terms, re_cov, sigma, sizes, condvar, labels) -> dict:
-    """lambda_j = tau0^2 / (tau0^2 + sigma^2 / n_j) for a Gaussian random intercept; otherwise the
-    reliability 1 - Var(b_j | y) / tau^2 of the first random term, which equals that formula in
-    the Gaussian intercept-only case and generalises it to slopes and GLMMs."""
+def _shrinkage(fam, terms, re_cov, condvar, labels) -> dict:
+    """lambda_j = 1 - Var(b_j | y) / tau^2 for the random intercept (else the first random term),
+    with Var(b_j | y) the marginal conditional variance of that term: the diagonal entry of
+    lme4's ranef(condVar = TRUE) block, never the variance given the other terms. For a Gaussian
+    random intercept alone this is exactly tau0^2 / (tau0^2 + sigma^2 / n_j)."""
     k = terms.index(INTERCEPT) if INTERCEPT in terms else 0
     tau2 = float(re_cov[k, k])
     if tau2 <= 0:
         return {label: 0.0 for label in labels}
-    if fam.name == "gaussian" and terms[k] == INTERCEPT:
-        values = tau2 / (tau2 + sigma ** 2 / sizes)
-    else:
-        values = np.clip(1.0 - condvar[:, k, k] / tau2, 0.0, 1.0)
+    values = np.clip(1.0 - condvar[:, k, k] / tau2, 0.0, 1.0)
     return {label: float(v) for label, v in zip(labels, values)}
 
 
