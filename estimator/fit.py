@@ -115,7 +115,37 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         simpson=_simpson(design, pooling, beta),
         shape=None if shape is None else float(shape), theta=np.asarray(sol.theta).tolist(),
         n_evals=int(sol.n_evals), trace=[list(params) + [obj] for params, obj in sol.trace],
-        message=str(sol.message), nagq=nagq)
+        message=str(sol.message), nagq=nagq,
+        scaled_residuals=_scaled_residuals(design, fam, beta, ranef, sigma),
+        fixef_corr=_correlation(np.asarray(sol.beta_cov, float)).tolist())
+
+
+def _scaled_residuals(design: Design, fam, beta, ranef, sigma) -> dict:
+    """Quantiles of lme4's residuals(fit, "pearson", scaled = TRUE): (y - mu) sqrt(w) / sqrt(V(mu)),
+    divided by sigma where the family has one (Gaussian; Gamma's sigma = sqrt(dispersion))."""
+    eta = design.X @ beta + np.einsum("iq,iq->i", design.Z, ranef[design.group])
+    mu = fam.linkinv(eta)
+    y, w = design.y, np.ones(len(design.y))
+    if design.trials is not None:
+        y, w = design.y / design.trials, design.trials
+    with np.errstate(invalid="ignore", divide="ignore"):
+        resid = (y - mu) * np.sqrt(w) / np.sqrt(fam.variance(mu))
+        if sigma:
+            resid = resid / sigma
+    resid = resid[np.isfinite(resid)]
+    if not len(resid):
+        return {}
+    names = ("Min", "1Q", "Median", "3Q", "Max")
+    return dict(zip(names, np.quantile(resid, [0, 0.25, 0.5, 0.75, 1]).tolist()))
+
+
+def _correlation(cov: np.ndarray) -> np.ndarray:
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(sd, sd)
+    corr[~np.isfinite(corr)] = 0.0
+    np.fill_diagonal(corr, 1.0)
+    return corr
 
 
 def _residual_sigma(fam, sol, shape) -> float | None:

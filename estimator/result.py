@@ -32,7 +32,9 @@ class FitResult:
     complete_pooling {fixef, fixef_se}; no_pooling {common_slope: {group: {term: value}},
     separate: {group: {term: value} or None}, not_estimable: [groups]}; simpson {predictor,
     pooled_slope, within_slope, mixed_slope, reversed}; shape (Gamma) ; theta; n_evals;
-    trace [[parameters..., objective]] per evaluation; message; nagq.
+    trace [[parameters..., objective]] per evaluation; message; nagq; scaled_residuals {Min, 1Q,
+    Median, 3Q, Max} of lme4's residuals(fit, "pearson", scaled = TRUE); fixef_corr p x p
+    correlation of the fixed-effect estimates (summary's "Correlation of Fixed Effects").
     """
 
     family: str
@@ -71,6 +73,8 @@ class FitResult:
     trace: list = field(default_factory=list)
     message: str = ""
     nagq: int = 1
+    scaled_residuals: dict = field(default_factory=dict)
+    fixef_corr: list = field(default_factory=list)
 
     @property
     def group_labels(self) -> list[str]:

@@ -6,7 +6,9 @@
 # term (the diagonal of the q x q condVar block), not the variance given the other terms.
 # lmer and glmer are refitted with tight settings (glmer: tolPwrss = 1e-12, bobyqa with a small
 # final trust radius) and the best log-likelihood is kept. Factor predictors are exported as
-# numeric dummy columns so the fixtures do not depend on the formula language.
+# numeric dummy columns so the fixtures do not depend on the formula language. Each fixture also
+# holds summary()'s text, its scaled-residual quantiles and the fixed effects' correlation, for
+# the readable summary's tests (tests/test_summary.py).
 suppressPackageStartupMessages({library(lme4); library(jsonlite)})
 out <- "tests/reference/condvar"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
@@ -39,7 +41,11 @@ dump <- function(name, formula, data, family = NULL, trials = NULL, group) {
               trials = trials, chosen = names(fits)[which.max(ll)], loglik = as.numeric(logLik(f)),
               data = as.list(data), re_terms = I(colnames(re)), re_cov = unname(vc),
               ranef = setNames(lapply(seq_along(labels), function(i) unname(as.numeric(re[i, ]))), labels),
-              condvar = condvar, shrinkage = shrinkage)
+              condvar = condvar, shrinkage = shrinkage,
+              scaled_residuals = as.list(setNames(unname(quantile(residuals(f, "pearson", scaled = TRUE))),
+                                                  c("Min", "1Q", "Median", "3Q", "Max"))),
+              fixef_corr = unname(cov2cor(as.matrix(vcov(f, use.hessian = FALSE)))),
+              summary = capture.output(print(summary(f), correlation = TRUE)))
   write_json(res, file.path(out, paste0(name, ".json")), digits = NA, auto_unbox = TRUE)
   cat(sprintf("%-22s chosen=%-7s loglik=%.6f\n", name, res$chosen, res$loglik))
 }
