@@ -58,11 +58,18 @@ def pool(design: Design, family) -> Pooling:
         separate = (by_group.beta, by_group.beta_cov, by_group.converged & ~by_group.diverged)
     beta, ok = common
     return Pooling(complete=complete, group_intercepts=beta[:J], common_slopes=beta[J:],
-                   common_ok=ok, separate=tuple(_coefs(*separate, j) for j in range(J)))
+                   common_ok=ok, separate=_all_coefs(*separate))
+
+
+def _all_coefs(beta, cov, ok) -> tuple[Coefs, ...]:
+    """One Coefs per unit; standard errors NaN where the fit is not usable."""
+    se = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0, None))
+    se = np.where(np.asarray(ok)[:, None], se, np.nan)
+    return tuple(Coefs(b, s, bool(k)) for b, s, k in zip(np.asarray(beta, float), se, ok))
 
 
 def _coefs(beta, cov, ok, j) -> Coefs:
-    return _glm_coefs(beta[j], cov[j], bool(ok[j]))
+    return _all_coefs(beta[j:j + 1], cov[j:j + 1], ok[j:j + 1])[0]
 
 
 def _glm_coefs(beta, cov, ok) -> Coefs:
