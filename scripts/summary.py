@@ -132,6 +132,9 @@ def _random_effects(fit: FitResult) -> list[str]:
     if fit.family == "gamma" and fit.sigma is not None:
         lines.append(f"Residual Std.Dev. (coefficient of variation): {fit.sigma:.4g}  (shape {fit.shape:.4g})")
     lines.append(f"Number of obs: {fit.n_obs}, groups:  {group}, {fit.n_groups}")
+    dropped = getattr(fit, "n_dropped", 0)
+    if dropped:
+        lines.append(f"({dropped} observation{'s' if dropped > 1 else ''} deleted due to missingness)")
     return lines
 
 
@@ -192,8 +195,9 @@ def _correlation(fit: FitResult) -> list[str]:
 
 
 def warnings(fit: FitResult) -> list[str]:
-    """lme4's own words for a singular fit and for a failed convergence check."""
-    out = []
+    """lme4's own words for a singular fit and for a failed convergence check, after the
+    design's own (e.g. rank-deficient columns dropped)."""
+    out = list(getattr(fit, "warnings", None) or [])
     if not fit.converged:
         match = re.search(r"gradient ([0-9.eE+-]+)", fit.message or "")
         grad = match.group(1) if match else "NA"
