@@ -36,7 +36,8 @@ class GlmSolution:
 
 @dataclass(frozen=True)
 class GroupGlm:
-    """Per-unit results: beta (U, p), beta_cov (U, p, p), converged (U,), diverged (U,)
+    """Per-unit results: beta (U, p), beta_cov (U, p, p) (None for the group-intercept fit),
+    converged (U,), diverged (U,)
     (converged is False wherever diverged is True); mu (n,) the fitted means."""
 
     beta: np.ndarray
@@ -98,8 +99,8 @@ def irls(model, y, family, w, estimable) -> GroupGlm:
         _, inv, inv_ok = model.solve(weight, eta)
         cov = dispersion[:, None, None] * inv
         diverged |= ~inv_ok
-    else:
-        cov = np.full((U, model.p, model.p), np.nan)
+    else:   # the group-intercept fit reports coefficients only (its J + k square is not needed)
+        cov = None
     return GroupGlm(beta, cov, dispersion, converged & ~diverged, diverged, mu)
 
 
