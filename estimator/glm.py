@@ -74,7 +74,7 @@ def irls(model, y, family, w, estimable) -> GroupGlm:
         d = family.mu_eta(eta_r)
         working = eta_r + (y_r - mu_r) / d
         weight = w_r * d ** 2 / family.variance(mu_r)
-        new_beta, _, solved = part.solve(weight, working)
+        new_beta, _, solved = part.solve(weight, working, refine=False)
         active &= solved                       # a singular system stops that unit, unconverged
         beta[active] = new_beta[active]
         moved = active[units[rows]]

@@ -87,12 +87,15 @@ def _group_means(group, n_units, weight, total, M):
         return np.stack([_sums(group, weight * M[:, i], n_units) / total for i in range(M.shape[1])], 1)
 
 
-def _centre(group, n_units, weight, M):
-    """M minus its weighted group means, with a second pass for the rounding of the first; the
-    means returned are the total ones (first + correction)."""
+def _centre(group, n_units, weight, M, refine=True):
+    """M minus its weighted group means, with a second pass for the rounding of the first
+    (`refine`; IRLS, which re-solves every step, skips it); the means returned are the total
+    ones (first + correction)."""
     total = _sums(group, weight, n_units)
     means = _group_means(group, n_units, weight, total, M)
     centred = M - means[group]
+    if not refine:
+        return centred, means, total
     correction = _group_means(group, n_units, weight, total, centred)
     return centred - correction[group], means + correction, total
 
@@ -132,13 +135,13 @@ class SeparateFits:
         raw = _raw_ss(self.group, self.n_units, self.X[:, self.others])
         return _independent(gram, raw) & (self.sizes > 0)
 
-    def solve(self, weight: np.ndarray, z: np.ndarray):
+    def solve(self, weight: np.ndarray, z: np.ndarray, refine: bool = True):
         """(beta (U, p), inverse weighted Gram (X'WX)^-1 (U, p, p), ok (U,)), all groups at once."""
         J, g, k = self.n_units, self.group, len(self.others)
         S = self.X[:, self.others]
         if self.c is not None:
-            S, means, total = _centre(g, J, weight, S)
-            zc, zbar, _ = _centre(g, J, weight, z[:, None])
+            S, means, total = _centre(g, J, weight, S, refine)
+            zc, zbar, _ = _centre(g, J, weight, z[:, None], refine)
         else:
             zc = z[:, None]
         gram = _cross(g, J, S, S, weight)
@@ -187,12 +190,12 @@ class GroupIntercepts:
         filled = np.all(np.bincount(self.group, minlength=self.J) > 0)
         return _independent(gram, raw) & filled
 
-    def solve(self, weight: np.ndarray, z: np.ndarray):
+    def solve(self, weight: np.ndarray, z: np.ndarray, refine: bool = True):
         """Within estimator: shared coefficients from group-centred S and z, then each group's
         intercept from its means. (beta (1, J + k), None, ok (1,))."""
         g, J = self.group, self.J
-        Sc, means, _ = _centre(g, J, weight, self.S)
-        zc, zbar, _ = _centre(g, J, weight, z[:, None])
+        Sc, means, _ = _centre(g, J, weight, self.S, refine)
+        zc, zbar, _ = _centre(g, J, weight, z[:, None], refine)
         zeros = np.zeros(len(z), int)
         gram = _cross(zeros, 1, Sc, Sc, weight)
         rhs = _cross(zeros, 1, Sc, zc, weight)[..., 0]
