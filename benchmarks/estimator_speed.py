@@ -27,10 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import estimator  # noqa: E402  first, as the CLI does: it settles BLAS threading before numpy loads
+import numpy as np  # noqa: E402
 
 from estimator.fit import fit  # noqa: E402
 from estimator.table import write_csv  # noqa: E402
