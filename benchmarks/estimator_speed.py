@@ -1,10 +1,19 @@
-"""Estimator speed in one run: our LMM and GLMM fits against lme4 (when Rscript is on PATH) and,
-for the LMM, statsmodels MixedLM. Ratios matter, not absolute seconds (the machine is shared).
+"""Speed of the public entry points beside lme4, in one run. Ratios matter, not absolute seconds
+(the machine is shared): every row times ours and lme4 on the same CSV, back to back.
 
-    .venv/bin/python benchmarks/estimator_speed.py [--repeats 5]
+    .venv/bin/python benchmarks/estimator_speed.py [--repeats 3] [--markdown]
 
-LMM: 20,000 rows, 200 groups, y ~ x + (1 + x | g), REML.
-GLMM: 10,000 rows, 500 groups, Poisson and Bernoulli random intercept, Laplace.
+Timed for each data set:
+- fit(): the Python call users and the scenes make (formula parse, design, mixed model,
+  complete and no pooling), wall time, best of --repeats;
+- fit_seconds: what `glmm-explainer fit --json` reports (mixed model + pooling fits);
+- CLI: wall time of `glmm-explainer fit CSV --json` as a new process (start, import, read);
+- lme4: lmer/glmer inside R (system.time, best of --repeats, startup excluded) and the
+  wall time of one Rscript run doing the same (start, library(lme4), read.csv, fit).
+Data: a 20,000-row random-slope LMM (200 groups, REML) and 10,000-row Poisson and Bernoulli
+random-intercept GLMMs (500 groups, Laplace), each at the benchmark's own scale and seed and at
+other scales (x multiplied by 1000 and shifted, or by 0.01) and seeds.
+Goals (issue 11): fit_seconds / lme4 <= 0.25 for the LMM and <= 0.2 for the GLMMs.
 """
 from __future__ import annotations
 
@@ -13,36 +22,61 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
-import numpy as np
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from estimator.families import get_family
-from estimator.glmm import fit_glmm
-from estimator.lmm import fit_lmm
-from estimator.table import write_csv
+import estimator  # noqa: E402  first, as the CLI does: it settles BLAS threading before numpy loads
+import numpy as np  # noqa: E402
+
+from estimator.fit import fit  # noqa: E402
+from estimator.table import write_csv  # noqa: E402
+
+GOALS = {"gaussian": 0.25, "poisson": 0.2, "binomial": 0.2}
+R_FAMILY = {"gaussian": None, "poisson": "poisson", "binomial": "binomial"}
 
 
-def lmm_data(rng):
-    n, J = 20_000, 200
+def lmm_table(seed, scale=1.0, shift=0.0, n=20_000, J=200):
+    rng = np.random.default_rng(seed)
     g = rng.integers(0, J, n)
     x = rng.uniform(0, 10, n)
     u = rng.normal(0, [2.0, 0.5], (J, 2))
     y = 1 + u[g, 0] + (2 + u[g, 1]) * x + rng.normal(0, 1, n)
-    return y, x, g, J
+    return {"g": [f"g{v:03d}" for v in g], "x": (shift + scale * x).tolist(), "y": y.tolist()}
 
 
-def glmm_data(rng, family):
-    n, J = 10_000, 500
+def glmm_table(seed, family, scale=1.0, shift=0.0, n=10_000, J=500):
+    rng = np.random.default_rng(seed)
     g = rng.integers(0, J, n)
     x = rng.normal(size=n)
     eta = -0.3 + 0.5 * x + rng.normal(0, 0.7, J)[g]
     y = rng.poisson(np.exp(eta)) if family == "poisson" else (rng.random(n) < 1 / (1 + np.exp(-eta)))
-    return y.astype(float), x, g, J
+    return {"g": [f"g{v:03d}" for v in g], "x": (shift + scale * x).tolist(), "y": y.astype(float).tolist()}
 
 
-def best_time(func, repeats):
+CASES = [
+    # (label, family, formula, table builder)
+    ("LMM `y ~ x + (1 + x | g)`, 20,000 rows, 200 groups, REML", "gaussian", "y ~ x + (1 + x | g)",
+     lambda: lmm_table(2024)),
+    ("  same, other seed, x * 1000 + 5000", "gaussian", "y ~ x + (1 + x | g)",
+     lambda: lmm_table(7, scale=1000.0, shift=5000.0)),
+    ("  same, other seed, x * 0.01", "gaussian", "y ~ x + (1 + x | g)", lambda: lmm_table(99, scale=0.01)),
+    ("Poisson GLMM `y ~ x + (1 | g)`, 10,000 rows, 500 groups", "poisson", "y ~ x + (1 | g)",
+     lambda: glmm_table(2024, "poisson")),
+    ("  same, other seed, x * 1000 + 5000", "poisson", "y ~ x + (1 | g)",
+     lambda: glmm_table(7, "poisson", scale=1000.0, shift=5000.0)),
+    ("Bernoulli GLMM `y ~ x + (1 | g)`, 10,000 rows, 500 groups", "binomial", "y ~ x + (1 | g)",
+     lambda: glmm_table(2024, "binomial")),
+    ("  same, other seed, x * 0.01", "binomial", "y ~ x + (1 | g)",
+     lambda: glmm_table(99, "binomial", scale=0.01)),
+]
+
+
+def best_of(func, repeats):
     times, result = [], None
     for _ in range(repeats):
         start = time.perf_counter()
@@ -51,64 +85,91 @@ def best_time(func, repeats):
     return min(times), result
 
 
-def r_time(csv, call, repeats):
-    """Seconds of the best of `repeats` calls, timed inside R (startup excluded)."""
+def cli_run(csv, formula, family):
+    """One `glmm-explainer fit --json` as a user runs it (this checkout's code): (wall, JSON)."""
+    command = [sys.executable, "-c", "import sys; from scripts.cli import cli; sys.exit(cli())",
+               "fit", str(csv), "--formula", formula, "--family", family, "--json"]
+    start = time.perf_counter()
+    out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    return time.perf_counter() - start, json.loads(out.stdout)
+
+
+def r_run(csv, formula, family, repeats):
+    """lme4 on the same CSV: in-R best-of time, fixed effects, and the whole Rscript's wall time."""
+    call = (f"lmer({formula}, d, REML = TRUE)" if family == "gaussian"
+            else f"glmer({formula}, d, family = {R_FAMILY[family]})")
     script = f"""suppressPackageStartupMessages(library(lme4))
 d <- read.csv("{csv}"); d$g <- factor(d$g)
 t <- sapply(1:{repeats}, function(i) system.time(f <<- {call})[["elapsed"]])
-cat(jsonlite::toJSON(list(t = min(t), fixef = unname(fixef(f))), digits = NA, auto_unbox = TRUE))"""
+cat(jsonlite::toJSON(list(t = min(t), fixef = unname(fixef(f)), loglik = as.numeric(logLik(f))),
+                     digits = NA, auto_unbox = TRUE))"""
+    single = script.replace(f"1:{repeats}", "1:1")
     out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    start = time.perf_counter()
+    subprocess.run(["Rscript", "-e", single], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["wall"] = wall
+    return result
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
-    rng = np.random.default_rng(2024)
+def measure(repeats):
     has_r = shutil.which("Rscript") is not None
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        # LMM
-        y, x, g, J = lmm_data(rng)
-        X = np.column_stack([np.ones_like(x), x])
-        ours, sol = best_time(lambda: fit_lmm(y, X, X, g, J, reml=True), args.repeats)
-        entry = {"model": "LMM (1 + x | g), 20k rows, 200 groups", "ours": ours, "ours_fixef": sol.beta.tolist()}
-        import statsmodels.api as sm
-
-        sm_time, sm_fit = best_time(lambda: sm.MixedLM(y, X, groups=g, exog_re=X).fit(reml=True), 1)
-        entry.update(statsmodels=sm_time, statsmodels_fixef=np.asarray(sm_fit.fe_params).tolist())
-        if has_r:
-            csv = os.path.join(tmp, "lmm.csv")
-            write_csv({"g": g.tolist(), "x": x.tolist(), "y": y.tolist()}, csv)
-            r = r_time(csv, "lmer(y ~ x + (1 + x | g), d, REML = TRUE)", args.repeats)
-            entry.update(lme4=r["t"], lme4_fixef=r["fixef"])
-        rows.append(entry)
-        # GLMMs
-        for family in ("poisson", "binomial"):
-            y, x, g, J = glmm_data(rng, family)
-            X = np.column_stack([np.ones_like(x), x])
-            Z = np.ones((len(y), 1))
-            ours, sol = best_time(lambda: fit_glmm(y, X, Z, g, J, get_family(family)), max(1, args.repeats // 2))
-            entry = {"model": f"GLMM {family} (1 | g), 10k rows, 500 groups", "ours": ours,
-                     "ours_fixef": sol.beta.tolist()}
+        for k, (label, family, formula, build) in enumerate(CASES):
+            table = build()
+            csv = Path(tmp) / f"case{k}.csv"
+            write_csv(table, csv)
+            runs = [best_of(lambda: fit(formula, table, family=family), 1) for _ in range(repeats)]
+            call, result = min(runs, key=lambda run: run[0])
+            seconds = min(run[1].fit_seconds for run in runs)
+            cli_wall, cli_json = cli_run(csv, formula, family)
+            row = {"label": label, "family": family, "fit_call": call, "fit_seconds": seconds,
+                   "cli_fit_seconds": cli_json["fit_seconds"], "cli_wall": cli_wall,
+                   "loglik": result.loglik, "fixef": list(result.fixef.values())}
             if has_r:
-                csv = os.path.join(tmp, f"{family}.csv")
-                write_csv({"g": g.tolist(), "x": x.tolist(), "y": y.tolist()}, csv)
-                r = r_time(csv, f"glmer(y ~ x + (1 | g), d, family = {family})", max(1, args.repeats // 2))
-                entry.update(lme4=r["t"], lme4_fixef=r["fixef"])
-            rows.append(entry)
-    print(f"{'model':<44} {'ours s':>8} {'lme4 s':>8} {'ours/lme4':>10} {'statsmodels s':>14} {'sm/ours':>8}")
-    for e in rows:
-        lme4 = e.get("lme4")
-        sm_t = e.get("statsmodels")
-        print(f"{e['model']:<44} {e['ours']:>8.3f} {lme4 if lme4 else float('nan'):>8.3f} "
-              f"{(e['ours'] / lme4) if lme4 else float('nan'):>10.3f} "
-              f"{sm_t if sm_t else float('nan'):>14.3f} {(sm_t / e['ours']) if sm_t else float('nan'):>8.1f}")
-        for key in ("lme4_fixef", "statsmodels_fixef"):
-            if key in e:
-                diff = np.max(np.abs(np.array(e[key]) - np.array(e["ours_fixef"])))
-                print(f"    max |fixef difference| vs {key.split('_')[0]}: {diff:.2e}")
+                r = r_run(csv, formula, family, repeats)
+                row.update(lme4=r["t"], lme4_wall=r["wall"], lme4_loglik=r["loglik"],
+                           fixef_diff=float(np.max(np.abs(np.array(r["fixef"]) - np.array(row["fixef"])))))
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    return rows
+
+
+def markdown(rows, repeats) -> str:
+    """The README table: ratios use in-process fit_seconds and lme4's in-R time, both best of
+    `repeats`; the CLI columns are one run each (a user's single call)."""
+    head = (f"| model | `fit()` | `fit_seconds` | lme4 | fit_seconds / lme4 | goal | CLI `fit_seconds` | "
+            f"CLI wall | Rscript wall | logLik ours - lme4 |\n| --- | --- | --- | --- | --- | --- | --- | --- "
+            f"| --- | --- |")
+    lines = [head]
+    for r in rows:
+        label = r["label"].replace("|", "\\|")
+        lme4 = r.get("lme4")
+        cells = [label, f"{r['fit_call']:.3f} s", f"{r['fit_seconds']:.3f} s",
+                 f"{lme4:.3f} s" if lme4 else "n/a",
+                 f"**{r['fit_seconds'] / lme4:.2f}**" if lme4 else "n/a", f"{GOALS[r['family']]}",
+                 f"{r['cli_fit_seconds']:.3f} s", f"{r['cli_wall']:.2f} s",
+                 f"{r['lme4_wall']:.2f} s" if lme4 else "n/a",
+                 f"{r['loglik'] - r['lme4_loglik']:+.1e}" if lme4 else "n/a"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", help="also write the measurements to this file")
+    parser.add_argument("--from-json", help="print the table of an earlier --json run, measure nothing")
+    args = parser.parse_args()
+    if args.from_json:
+        print(markdown(json.loads(Path(args.from_json).read_text()), args.repeats))
+        return
+    rows = measure(args.repeats)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2))
+    print(markdown(rows, args.repeats))
 
 
 if __name__ == "__main__":

@@ -112,7 +112,7 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         sigma=sigma, loglik=float(sol.loglik), aic=float(sol.aic), bic=float(sol.bic),
         ranef={label: ranef[j].tolist() for j, label in enumerate(labels)},
         icc=_icc(fam, terms, re_cov, sigma, beta, fixef_names, shape),
-        shrinkage=_shrinkage(fam, terms, re_cov, sigma, sizes, condvar, labels),
+        shrinkage=_shrinkage(fam, terms, re_cov, condvar, labels),
         singular=bool(sol.singular), converged=bool(sol.converged), fit_seconds=float(seconds),
         formula=formula, deviance=float(-2 * sol.loglik), objective=float(sol.objective),
         re_sd=dict(zip(terms, re_sd.tolist())), re_corr=re_corr.tolist(),
@@ -126,7 +126,39 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         shape=None if shape is None else float(shape), theta=np.asarray(sol.theta).tolist(),
         n_evals=int(sol.n_evals), trace=[list(params) + [obj] for params, obj in sol.trace],
         message=str(sol.message), nagq=nagq, n_dropped=design.n_dropped,
-        warnings=list(design.warnings))
+        warnings=list(design.warnings),
+        scaled_residuals=_scaled_residuals(design, fam, beta, ranef, sigma),
+        fixef_corr=_correlation(np.asarray(sol.beta_cov, float)).tolist())
+
+
+def _scaled_residuals(design: Design, fam, beta, ranef, sigma) -> dict:
+    """Quantiles of lme4's residuals(fit, "pearson", scaled = TRUE): (y - mu) sqrt(w) / sqrt(V(mu)),
+    divided by sigma where the family has one (Gaussian; Gamma's sigma = sqrt(dispersion))."""
+    eta = design.X @ beta + np.einsum("iq,iq->i", design.Z, ranef[design.group])
+    if design.offset is not None:
+        eta = eta + design.offset
+    mu = fam.linkinv(eta)
+    y, w = design.y, np.ones(len(design.y))
+    if design.trials is not None:
+        y, w = design.y / design.trials, design.trials
+    with np.errstate(invalid="ignore", divide="ignore"):
+        resid = (y - mu) * np.sqrt(w) / np.sqrt(fam.variance(mu))
+        if sigma:
+            resid = resid / sigma
+    resid = resid[np.isfinite(resid)]
+    if not len(resid):
+        return {}
+    names = ("Min", "1Q", "Median", "3Q", "Max")
+    return dict(zip(names, np.quantile(resid, [0, 0.25, 0.5, 0.75, 1]).tolist()))
+
+
+def _correlation(cov: np.ndarray) -> np.ndarray:
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(sd, sd)
+    corr[~np.isfinite(corr)] = 0.0
+    np.fill_diagonal(corr, 1.0)
+    return corr
 
 
 def _residual_sigma(fam, sol, shape) -> float | None:
@@ -149,18 +181,16 @@ def _icc(fam, terms, re_cov, sigma, beta, fixef_names, shape) -> float | None:
     return tau2 / total if total > 0 else 0.0
 
 
-def _shrinkage(fam, terms, re_cov, sigma, sizes, condvar, labels) -> dict:
-    """lambda_j = tau0^2 / (tau0^2 + sigma^2 / n_j) for a Gaussian random intercept; otherwise the
-    reliability 1 - Var(b_j | y) / tau^2 of the first random term, which equals that formula in
-    the Gaussian intercept-only case and generalises it to slopes and GLMMs."""
+def _shrinkage(fam, terms, re_cov, condvar, labels) -> dict:
+    """lambda_j = 1 - Var(b_j | y) / tau^2 for the random intercept (else the first random term),
+    with Var(b_j | y) the marginal conditional variance of that term: the diagonal entry of
+    lme4's ranef(condVar = TRUE) block, never the variance given the other terms. For a Gaussian
+    random intercept alone this is exactly tau0^2 / (tau0^2 + sigma^2 / n_j)."""
     k = terms.index(INTERCEPT) if INTERCEPT in terms else 0
     tau2 = float(re_cov[k, k])
     if tau2 <= 0:
         return {label: 0.0 for label in labels}
-    if fam.name == "gaussian" and terms[k] == INTERCEPT:
-        values = tau2 / (tau2 + sigma ** 2 / sizes)
-    else:
-        values = np.clip(1.0 - condvar[:, k, k] / tau2, 0.0, 1.0)
+    values = np.clip(1.0 - condvar[:, k, k] / tau2, 0.0, 1.0)
     return {label: float(v) for label, v in zip(labels, values)}
 
 

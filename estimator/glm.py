@@ -1,14 +1,24 @@
-"""Generalised linear models by iteratively reweighted least squares: complete pooling and the
-per-group no-pooling fits. Separation (an all-0 or all-1 group under logit) makes estimates run
-off to infinity; it is detected and flagged instead of looping or crashing."""
+"""Generalised linear models by iteratively reweighted least squares: complete pooling, the
+per-group no-pooling fits and the group-intercept (common slope) fit, all from one IRLS loop.
+
+The loop runs over "units" of a linear model from estimator/grouped.py: one unit for a single
+fit, one per group for the separate fits, where every IRLS step is one batched solve across all
+groups still iterating (weights and working responses are elementwise). Each unit stops on its
+own deviance criterion, exactly as a loop of single fits would. Separation (an all-0 or all-1
+group under logit) makes estimates run off to infinity; it is flagged per unit, never looped on
+or crashed on.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from estimator.grouped import GroupIntercepts, SeparateFits
+
 MAX_ITER = 100
 DIVERGED_ETA = 25.0   # |eta| beyond this means a fitted probability of 0 or 1 (or exp overflow)
+DEVIANCE_TOL = 1e-10
 
 
 @dataclass(frozen=True)
@@ -24,45 +34,107 @@ class GlmSolution:
     diverged: bool
 
 
+@dataclass(frozen=True)
+class GroupGlm:
+    """Per-unit results: beta (U, p), beta_cov (U, p, p) (None for the group-intercept fit),
+    converged (U,), diverged (U,)
+    (converged is False wherever diverged is True); mu (n,) the fitted means."""
+
+    beta: np.ndarray
+    beta_cov: np.ndarray
+    dispersion: np.ndarray
+    converged: np.ndarray
+    diverged: np.ndarray
+    mu: np.ndarray
+
+
+def _unit_max(unit_of_row, n_units, values):
+    out = np.full(n_units, -np.inf)
+    np.maximum.at(out, unit_of_row, values)
+    return out
+
+
+def irls(model, y, family, w, estimable) -> GroupGlm:
+    """IRLS for every unit of `model` at once; units not `estimable` are left out (diverged)."""
+    units, U = model.unit_of_row, model.n_units
+    mu = np.array(family.start_mu(y, w), float)      # a copy: rows are updated in place
+    eta = np.array(family.link(mu), float)
+    beta = np.zeros((U, model.p))
+    deviance = np.full(U, np.inf)
+    converged = np.zeros(U, bool)
+    active = np.asarray(estimable, bool).copy()
+    rows, part = np.arange(len(y)), model
+    for _ in range(MAX_ITER):
+        if not active.any():
+            break
+        if len(rows) > 2 * np.count_nonzero(active[units]):   # most units have stopped
+            rows = np.flatnonzero(active[units])
+            part = model.subset(rows)
+        y_r, w_r, eta_r, mu_r = y[rows], w[rows], eta[rows], mu[rows]
+        d = family.mu_eta(eta_r)
+        working = eta_r + (y_r - mu_r) / d
+        weight = w_r * d ** 2 / family.variance(mu_r)
+        new_beta, _, solved = part.solve(weight, working, refine=False)
+        active &= solved                       # a singular system stops that unit, unconverged
+        beta[active] = new_beta[active]
+        moved = active[units[rows]]
+        eta_r = np.where(moved, part.eta(beta), eta_r)
+        mu_r = np.where(moved, family.linkinv(eta_r), mu_r)
+        eta[rows], mu[rows] = eta_r, mu_r
+        new_deviance = np.bincount(units[rows], family.dev_resids(y_r, mu_r, w_r), U)
+        done = active & (np.abs(new_deviance - deviance) <= DEVIANCE_TOL * (np.abs(new_deviance) + 0.1))
+        deviance = np.where(active, new_deviance, deviance)
+        converged |= done
+        active &= ~done
+    with np.errstate(invalid="ignore"):
+        diverged = (_unit_max(units, U, np.abs(eta)) > DIVERGED_ETA) | ~np.all(np.isfinite(beta), axis=1)
+    diverged |= ~np.asarray(estimable, bool)
+    d = family.mu_eta(eta)
+    weight = w * d ** 2 / family.variance(mu)
+    dispersion = np.ones(U)
+    if family.has_dispersion:
+        pearson = np.bincount(units, w * (y - mu) ** 2 / family.variance(mu), U)
+        dispersion = pearson / np.maximum(model.sizes - model.p, 1)
+    if isinstance(model, SeparateFits):
+        _, inv, inv_ok = model.solve(weight, eta)
+        cov = dispersion[:, None, None] * inv
+        diverged |= ~inv_ok
+    else:   # the group-intercept fit reports coefficients only (its J + k square is not needed)
+        cov = None
+    return GroupGlm(beta, cov, dispersion, converged & ~diverged, diverged, mu)
+
+
 def fit_glm(y, X, family, weights=None) -> GlmSolution:
+    """One GLM on all rows (complete pooling; the GLMM's starting values)."""
     y, X = np.asarray(y, float), np.asarray(X, float)
     n, p = X.shape
     w = np.ones(n) if weights is None else np.asarray(weights, float)
-    if n < p or np.linalg.matrix_rank(X) < p:
+    model = SeparateFits(X, np.zeros(n, int), 1)
+    estimable = model.independent() & (n >= p)
+    if not estimable[0]:
         nan = np.full(p, np.nan)
         return GlmSolution(nan, np.full((p, p), np.nan), np.nan, np.nan, False, True)
-    mu = family.start_mu(y, w)
-    eta = family.link(mu)
-    deviance = np.inf
-    converged = False
-    beta = np.zeros(p)
-    for _ in range(MAX_ITER):
-        d = family.mu_eta(eta)
-        working = eta + (y - mu) / d
-        weight = w * d ** 2 / family.variance(mu)
-        WX = X * weight[:, None]
-        try:
-            beta = np.linalg.solve(X.T @ WX, WX.T @ working)
-        except np.linalg.LinAlgError:
-            break
-        eta = X @ beta
-        mu = family.linkinv(eta)
-        new_deviance = float(np.sum(family.dev_resids(y, mu, w)))
-        if abs(new_deviance - deviance) <= 1e-10 * (abs(new_deviance) + 0.1):
-            converged = True
-            deviance = new_deviance
-            break
-        deviance = new_deviance
-    diverged = bool(np.max(np.abs(eta)) > DIVERGED_ETA or not np.all(np.isfinite(beta)))
-    d = family.mu_eta(eta)
-    weight = w * d ** 2 / family.variance(mu)
-    dispersion = 1.0
-    if family.has_dispersion:
-        dispersion = float(np.sum(w * (y - mu) ** 2 / family.variance(mu)) / max(n - p, 1))
-    try:
-        cov = dispersion * np.linalg.inv(X.T @ (X * weight[:, None]))
-    except np.linalg.LinAlgError:
-        cov = np.full((p, p), np.nan)
-        diverged = True
-    loglik = family.loglik(y, mu, w, dispersion) if np.all(np.isfinite(mu)) else np.nan
-    return GlmSolution(beta, cov, dispersion, float(loglik), converged and not diverged, diverged)
+    sol = irls(model, y, family, w, estimable)
+    mu = sol.mu
+    loglik = family.loglik(y, mu, w, float(sol.dispersion[0])) if np.all(np.isfinite(mu)) else np.nan
+    return GlmSolution(sol.beta[0], sol.beta_cov[0], float(sol.dispersion[0]), float(loglik),
+                       bool(sol.converged[0]), bool(sol.diverged[0]))
+
+
+def fit_glm_by_group(y, X, group, n_groups, family, weights=None) -> GroupGlm:
+    """A separate GLM in every group (no pooling); groups with fewer rows than coefficients or
+    collinear columns are not estimable (diverged, not converged)."""
+    y, X = np.asarray(y, float), np.asarray(X, float)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, float)
+    model = SeparateFits(X, group, n_groups)
+    estimable = model.independent() & (model.sizes >= X.shape[1])
+    return irls(model, y, family, w, estimable)
+
+
+def fit_glm_group_intercepts(y, S, group, n_groups, family, weights=None) -> GroupGlm:
+    """y ~ 0 + group + S as a GLM: beta (1, J + k) = [group intercepts, shared coefficients]."""
+    y, S = np.asarray(y, float), np.asarray(S, float)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, float)
+    model = GroupIntercepts(S, group, n_groups)
+    estimable = model.independent() & (len(y) >= model.p)
+    return irls(model, y, family, w, estimable)

@@ -19,7 +19,8 @@ from scipy.special import expit, gammaln
 
 from estimator.errors import InputError
 from estimator.glm import fit_glm
-from estimator.lmm import SINGULAR_TOL, ThetaLayout, projected_gradient, batched_cholesky
+from estimator.lmm import (SINGULAR_TOL, ThetaLayout, batched_cholesky, projected_gradient,
+                           standardising_map)
 
 MAX_NAGQ = 25
 PIRLS_TOL = 1e-10
@@ -214,6 +215,10 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     if not 1 <= nagq <= MAX_NAGQ:
         raise InputError(f"nagq = {nagq} is out of range: use 1 (Laplace) to {MAX_NAGQ}")
     w = np.ones(n) if weights is None else np.asarray(weights, float)
+    # Optimise over fixed effects of centred, scaled columns (x in the thousands would make the
+    # joint optimisation crawl); beta and its covariance are mapped back at the end.
+    A = standardising_map(X, centre=True)
+    X = X @ A
     model = _Model(y, X, Z, group, n_groups, family, w, nagq, diagonal, offset)
     layout = model.layout
     k_theta = len(layout.start)
@@ -265,7 +270,8 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     lam = layout.matrix(theta)
     u, H, _ = model.pirls(beta, lam, shape)
     H_inv = np.linalg.inv(H)
-    beta_cov = _rx_covariance(model, beta, lam, H_inv, shape)
+    beta_cov = A @ _rx_covariance(model, beta, lam, H_inv, shape) @ A.T
+    beta = A @ beta
     k = k_theta + p + model.has_shape
     singular = bool(np.any(theta[layout.on_diagonal] < SINGULAR_TOL))
     message = "converged" if converged else f"gradient {np.max(np.abs(gradient)):.3g} at the end: {best.message}"

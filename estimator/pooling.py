@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.design import Design
-from estimator.glm import fit_glm
+from estimator.glm import fit_glm, fit_glm_by_group, fit_glm_group_intercepts
+from estimator.grouped import GroupIntercepts, SeparateFits
 
 
 @dataclass(frozen=True)
@@ -38,38 +39,67 @@ class Pooling:
     separate: tuple[Coefs, ...]
 
 
-def _fit(y, X, family, weights) -> Coefs:
-    if family.name == "gaussian":
-        return _least_squares(y, X)
-    solution = fit_glm(y, X, family, weights=weights)
-    ok = bool(solution.converged and not solution.diverged)
-    se = np.sqrt(np.clip(np.diag(solution.beta_cov), 0, None)) if ok else np.full(X.shape[1], np.nan)
-    return Coefs(np.asarray(solution.beta, float), se, ok)
-
-
-def _least_squares(y, X) -> Coefs:
-    n, p = X.shape
-    if n <= p or np.linalg.matrix_rank(X) < p:
-        return Coefs(np.full(p, np.nan), np.full(p, np.nan), False)
-    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
-    resid = y - X @ beta
-    sigma2 = resid @ resid / (n - p)
-    cov = sigma2 * np.linalg.inv(X.T @ X)
-    return Coefs(beta, np.sqrt(np.diag(cov)), True)
-
-
 def pool(design: Design, family) -> Pooling:
+    """The three fits, each in one vectorised pass (no loop over groups): complete pooling,
+    group intercepts with common slopes, and a separate fit per group."""
     y, X, g, J = design.y, design.X, design.group, design.n_groups
-    weights = design.trials
-    complete = _fit(y, X, family, weights)
     has_intercept = design.fixef_names[0] == "(Intercept)"
-    slopes_X = X[:, 1:] if has_intercept else X
-    dummies = (g[:, None] == np.arange(J)[None, :]).astype(float)
-    common = _fit(y, np.column_stack([dummies, slopes_X]), family, weights)
-    separate = []
-    for j in range(J):
-        rows = g == j
-        w = None if weights is None else weights[rows]
-        separate.append(_fit(y[rows], X[rows], family, w))
-    return Pooling(complete=complete, group_intercepts=common.beta[:J],
-                   common_slopes=common.beta[J:], common_ok=common.ok, separate=tuple(separate))
+    shared_X = X[:, 1:] if has_intercept else X
+    if family.name == "gaussian":
+        complete = _coefs(*_least_squares(y, X, np.zeros(len(y), int), 1), 0)
+        common = _least_squares_group_intercepts(y, shared_X, g, J)
+        separate = _least_squares(y, X, g, J)
+    else:
+        single = fit_glm(y, X, family, weights=design.trials)
+        complete = _glm_coefs(single.beta, single.beta_cov, single.converged and not single.diverged)
+        fitted = fit_glm_group_intercepts(y, shared_X, g, J, family, weights=design.trials)
+        common = (fitted.beta[0], bool(fitted.converged[0] and not fitted.diverged[0]))
+        by_group = fit_glm_by_group(y, X, g, J, family, weights=design.trials)
+        separate = (by_group.beta, by_group.beta_cov, by_group.converged & ~by_group.diverged)
+    beta, ok = common
+    return Pooling(complete=complete, group_intercepts=beta[:J], common_slopes=beta[J:],
+                   common_ok=ok, separate=_all_coefs(*separate))
+
+
+def _all_coefs(beta, cov, ok) -> tuple[Coefs, ...]:
+    """One Coefs per unit; standard errors NaN where the fit is not usable."""
+    se = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2), 0, None))
+    se = np.where(np.asarray(ok)[:, None], se, np.nan)
+    return tuple(Coefs(b, s, bool(k)) for b, s, k in zip(np.asarray(beta, float), se, ok))
+
+
+def _coefs(beta, cov, ok, j) -> Coefs:
+    return _all_coefs(beta[j:j + 1], cov[j:j + 1], ok[j:j + 1])[0]
+
+
+def _glm_coefs(beta, cov, ok) -> Coefs:
+    p = len(beta)
+    if not ok:
+        return Coefs(np.asarray(beta, float), np.full(p, np.nan), False)
+    return Coefs(np.asarray(beta, float), np.sqrt(np.clip(np.diag(cov), 0, None)), True)
+
+
+def _least_squares(y, X, group, n_groups):
+    """Ordinary least squares in every group at once: (beta (J, p), cov (J, p, p), ok (J,)).
+    A group needs more rows than coefficients (a residual variance) and full-rank columns."""
+    n, p = X.shape
+    model = SeparateFits(X, group, n_groups)
+    ok = model.independent() & (model.sizes > p)
+    beta, inv, solved = model.solve(np.ones(n), y)
+    ok &= solved
+    resid = y - model.eta(np.where(ok[:, None], beta, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sigma2 = np.bincount(group, resid ** 2, n_groups) / (model.sizes - p)
+    cov = sigma2[:, None, None] * inv
+    beta = np.where(ok[:, None], beta, np.nan)
+    cov = np.where(ok[:, None, None], cov, np.nan)
+    return beta, cov, ok
+
+
+def _least_squares_group_intercepts(y, S, group, n_groups):
+    """y ~ 0 + group + S by least squares (the within estimator): ([J intercepts, shared], ok)."""
+    model = GroupIntercepts(S, group, n_groups)
+    ok = bool(model.independent()[0] and len(y) > model.p)
+    beta, _, solved = model.solve(np.ones(len(y)), y)
+    ok = ok and bool(solved[0])
+    return (beta[0] if ok else np.full(model.p, np.nan)), ok

@@ -34,7 +34,9 @@ class FitResult:
     pooled_slope, within_slope, mixed_slope, reversed}; shape (Gamma) ; theta; n_evals;
     trace [[parameters..., objective]] per evaluation; message; nagq; n_dropped (rows with a
     missing value in a used column, dropped as na.omit); warnings (lme4's, e.g. rank-deficient
-    columns dropped).
+    columns dropped); scaled_residuals {Min, 1Q,
+    Median, 3Q, Max} of lme4's residuals(fit, "pearson", scaled = TRUE); fixef_corr p x p
+    correlation of the fixed-effect estimates (summary's "Correlation of Fixed Effects").
     """
 
     family: str
@@ -75,6 +77,8 @@ class FitResult:
     nagq: int = 1
     n_dropped: int = 0
     warnings: list = field(default_factory=list)
+    scaled_residuals: dict = field(default_factory=dict)
+    fixef_corr: list = field(default_factory=list)
 
     @property
     def group_labels(self) -> list[str]:
