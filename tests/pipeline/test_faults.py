@@ -191,7 +191,7 @@ def test_read_only_output_folder_is_one_line(tmp_path, earlier):
     assert result.exit_code == 2
     reason = "Read-only file system" if CAN_MOUNT else "Permission denied"
     assert one_line(result.stderr) == (f"Error: output folder '{out}' is not writable ({reason}): "
-                                       "choose another with --out")
+                                       "choose another folder with --out")
     assert_intact(video, state)
     assert_manifest_matches_disk(run_folder(out))
 
