@@ -11,7 +11,8 @@ exit statuses, for every command:
       folder, permission, ...)
     Ctrl-C (SIGINT), SIGTERM       Interrupted: <message>     exit 130 (SIGINT), 143 (SIGTERM)
 
-Click's own usage errors (an unknown option, a bad choice) keep click's display, exit 2.
+    click's usage errors           Error: <message> (see `glmm-explainer CMD --help`)  exit 2
+      (an unknown option, a bad choice such as --theme sepia)
 """
 from __future__ import annotations
 
@@ -157,6 +158,9 @@ class ExplainerGroup(click.Group):
                 return super().invoke(ctx)
         except (UserError, InputError) as exc:
             raise _Exit(str(exc), getattr(exc, "exit_code", 2)) from None
+        except click.UsageError as exc:  # click prints usage + hint + error on three lines
+            where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+            raise _Exit(f"{exc.format_message()} (see `{where} --help`)", exc.exit_code) from None
         except KeyboardInterrupt as exc:
             interrupted = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
             raise _Exit(interrupted.message(), interrupted.exit_code, "Interrupted") from None

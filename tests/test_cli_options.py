@@ -201,3 +201,15 @@ def test_unusable_output_folder_is_refused_before_anything_else(tmp_path):
                           "choose another folder with --out")
     assert_one_line_error(run("stills", "TinyCard", "--out", blocker), "is a file")
     assert sorted(os.listdir(tmp_path)) == ["a-file"]
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["render", "--theme", "sepia"], "Invalid value for '--theme': 'sepia' is not one of"),
+    (["fit", "--bogus", "x"], "No such option '--bogus'"),
+    (["nosuch"], "No such command 'nosuch'"),
+])
+def test_click_usage_errors_are_one_line_too(args, fragment):
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and fragment in line and "--help" in line
