@@ -99,7 +99,9 @@ def lambda_formula(fit, label: str, theme, size: int = 30):
     numbers shown {key: value}. Gaussian random intercept: lambda_j = tau0^2 / (tau0^2 + sigma^2/n_j);
     otherwise FitResult's reliability 1 - Var(u0j | y) / tau0^2."""
     k = fit.re_terms.index(INTERCEPT_TERM) if INTERCEPT_TERM in fit.re_terms else 0
-    tau = fit.re_sd[fit.re_terms[k]]
+    # Variances are shown as the fit reports them, not as a rounded SD squared: a student who
+    # recomputes the formula from the numbers on screen must land on the lambda shown.
+    tau_sq = fit.re_cov[k][k]
     lam = fit.shrinkage[label]
     n = fit.group_sizes[label]
     j = fit.group_labels.index(label)
@@ -111,14 +113,14 @@ def lambda_formula(fit, label: str, theme, size: int = 30):
         for idx, color in ((0, lam_color), (2, theme.between), (4, theme.between), (6, theme.within),
                            (8, group_color)):
             general[idx].set_color(color)
-        sigma = fit.sigma
-        filled = math_with_label(*LAMBDA_OF_LABEL, "=", "{" + fmt(tau) + "^2", r"\over",
-                                 fmt(tau) + "^2", "+", fmt(sigma) + "^2", "/", str(n) + "}", "=",
+        sigma_sq = fit.sigma ** 2
+        filled = math_with_label(*LAMBDA_OF_LABEL, "=", "{" + fmt(tau_sq), r"\over",
+                                 fmt(tau_sq), "+", fmt(sigma_sq), "/", str(n) + "}", "=",
                                  fmt(lam), label=label, size=size, theme=theme)
         for idx, color in ((0, lam_color), (1, lam_color), (4, theme.between), (6, theme.between),
                            (8, theme.within), (10, group_color), (12, lam_color)):
             filled[idx].set_color(color)
-        numbers = {"tau0_hat": tau, "sigma_hat": sigma, f"n[{label}]": n, f"lambda[{label}]": lam}
+        numbers = {"tau0_sq": tau_sq, "sigma_sq": sigma_sq, f"n[{label}]": n, f"lambda[{label}]": lam}
     else:
         var = fit.ranef_condvar[label][k][k]
         general = MathTex(r"\lambda_j", "=", "1", "-", r"{\mathrm{Var}(u_{0j}\mid y)", r"\over",
@@ -126,10 +128,10 @@ def lambda_formula(fit, label: str, theme, size: int = 30):
         general[0].set_color(lam_color)
         general[6].set_color(theme.between)
         filled = math_with_label(*LAMBDA_OF_LABEL, "=", "1", "-", "{" + fmt(var), r"\over",
-                                 fmt(tau) + "^2}", "=", fmt(lam), label=label, size=size, theme=theme)
+                                 fmt(tau_sq) + "}", "=", fmt(lam), label=label, size=size, theme=theme)
         for idx, color in ((0, lam_color), (1, lam_color), (8, theme.between), (10, lam_color)):
             filled[idx].set_color(color)
-        numbers = {"tau0_hat": tau, f"condvar[{label}]": var, f"lambda[{label}]": lam}
+        numbers = {"tau0_sq": tau_sq, f"condvar[{label}]": var, f"lambda[{label}]": lam}
     return general, filled, numbers
 
 

@@ -17,6 +17,7 @@ from scenes.data_generation import DataGeneration
 from scenes.pooling import PoolingComparison, PoolingTradeoff, intercept_errors, root_mean_square
 from scenes.shrinkage import ShrinkageDiagram, ShrinkageMap, ShrinkageSweep, sweep_fits
 from scenes.simpson import SimpsonReversal
+from scenes.theme import fmt
 from tests.scenes.rendering import render_low, use_preset
 
 
@@ -139,11 +140,15 @@ def test_shrinkage_diagram(tmp_path, monkeypatch):
     focus = focus_group(fit)
     _close(shown, "gamma00_hat", fit.fixef[INTERCEPT_TERM])
     _close(shown, f"lambda[{focus}]", fit.shrinkage[focus])
-    _close(shown, "tau0_hat", fit.re_sd[INTERCEPT_TERM])
-    _close(shown, "sigma_hat", fit.sigma)
-    # The substituted formula adds up to the lambda it shows.
-    tau2, n = fit.re_sd[INTERCEPT_TERM] ** 2, fit.group_sizes[focus]
+    _close(shown, "tau0_sq", fit.re_cov[0][0])
+    _close(shown, "sigma_sq", fit.sigma ** 2)
+    # The substituted formula adds up to the lambda it shows, also from the rounded numbers a
+    # student reads off the slide.
+    tau2, n = fit.re_cov[0][0], fit.group_sizes[focus]
     assert math.isclose(tau2 / (tau2 + fit.sigma ** 2 / n), fit.shrinkage[focus], rel_tol=1e-6)
+    read = {key: float(fmt(shown[key]).replace("\u2212", "-")) for key in ("tau0_sq", "sigma_sq")}
+    recomputed = read["tau0_sq"] / (read["tau0_sq"] + read["sigma_sq"] / n)
+    assert fmt(recomputed) == fmt(fit.shrinkage[focus]) or abs(recomputed - fit.shrinkage[focus]) < 2e-3
 
 
 def test_shrinkage_sweep_refits_every_step(tmp_path, monkeypatch):
