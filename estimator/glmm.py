@@ -288,7 +288,7 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
             if result.fun < best.fun:
                 best = result
             break
-    best = escape_boundary(joint, best, layout.on_diagonal)
+    best = escape_boundary(joint, best, layout.on_diagonal, objective)
     params = np.asarray(best.x)
     theta_s, beta_s, shape = unpack(params)
     gradient = projected_gradient(objective, params, bounds, step=1e-5)

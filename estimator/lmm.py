@@ -219,27 +219,35 @@ def _optimise(objective, layout: ThetaLayout):
             best = again
         if not improved:
             break
-    return escape_boundary(lambda start: run(start, 1e-13, 1e-9), best, layout.on_diagonal)
+    return escape_boundary(lambda start: run(start, 1e-13, 1e-9), best, layout.on_diagonal, objective)
 
 
 BOUNDARY_RESTARTS = (0.05, 0.3, 1.0)
 
 
-def escape_boundary(run, best, on_diagonal, tol=SINGULAR_TOL):
+def escape_boundary(run, best, on_diagonal, objective=None, tol=SINGULAR_TOL):
     """A variance parameter that ended at its bound 0 may be a false stop: the deviance is a
     function of theta^2 there, so its gradient vanishes at 0 whether or not 0 is the minimum,
-    and a first line search that overshoots onto the bound never leaves it. Restart with those
-    entries moved off the bound and keep whatever is better (lme4's BOBYQA, being derivative
-    free, does not stall this way)."""
+    and a first line search that overshoots onto the bound never leaves it. Probe points with
+    those entries moved off the bound and restart from the best probe that beats the end point
+    (lme4's BOBYQA, being derivative free, does not stall this way). A true boundary optimum
+    costs only the probes."""
     x = np.asarray(best.x, float)
     n_theta = len(on_diagonal)
     at_bound = np.zeros(len(x), bool)
     at_bound[:n_theta] = on_diagonal & (x[:n_theta] < tol)
     if not at_bound.any():
         return best
+    probes = []
     for value in BOUNDARY_RESTARTS:
         start = x.copy()
         start[at_bound] = value
+        probes.append(start)
+    if objective is not None:
+        values = [objective(start) for start in probes]
+        lower = [(v, start) for v, start in zip(values, probes) if v < best.fun]
+        probes = [min(lower, key=lambda pair: pair[0])[1]] if lower else []
+    for start in probes:
         trial = run(start)
         if trial.fun < best.fun - 1e-9:
             best = trial
