@@ -18,7 +18,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, gammaln, xlogy
 
 from estimator.errors import InputError
-from estimator.glm import fit_glm
+from estimator.glm import DIVERGED_ETA, fit_glm
 from estimator.lmm import (SINGULAR_TOL, ThetaLayout, _lower_factor, batched_cholesky, escape_boundary,
                            projected_gradient, standardising_map)
 
@@ -37,7 +37,8 @@ class GlmmSolution:
     re_cov (q,q) = Lambda Lambda' (link scale); ranef (J,q) conditional modes;
     ranef_condvar (J,q,q) = Lambda (L L')^-1 Lambda'; dispersion: Gamma shape (None otherwise);
     objective = deviance = -2 loglik (Laplace or AGQ); loglik; n_params; aic; bic; converged;
-    singular; n_evals; trace ((parameters...), objective) per evaluation; message.
+    singular; n_evals; trace ((parameters...), objective) per evaluation with a finite objective
+    (theta on the standardised scale, beta on the user's, log shape); message.
     """
 
     beta: np.ndarray
@@ -249,6 +250,7 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     C = _whitening(glm, p)
     shape0 = 1.0 / glm.dispersion if model.has_shape and np.isfinite(glm.dispersion) else 1.0
     trace: list = []
+    evaluations = [0]
 
     def unpack(params):
         theta = params[:k_theta]
@@ -259,10 +261,14 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     def objective(params):
         theta, beta, shape = unpack(params)
         try:
-            value = model.deviance(theta, beta, shape)
+            with np.errstate(all="ignore"):    # a wild line-search point is simply rejected
+                value = model.deviance(theta, beta, shape)
         except (np.linalg.LinAlgError, FloatingPointError):
             value = np.inf
-        trace.append((tuple(float(v) for v in params), float(value)))
+        evaluations[0] += 1
+        if np.isfinite(value):      # the trace is drawn: only points with a deviance
+            shown = np.concatenate([theta, AX @ beta, params[k_theta + p:]])
+            trace.append((tuple(float(v) for v in shown), float(value)))
         return value if np.isfinite(value) else 1e300
 
     # Stage 1 (glmer's nAGQ = 0 pass, simplified): theta with beta and shape held at the GLM's.
@@ -305,12 +311,32 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     # Singular judged on the standardised scale, as for the LMM.
     singular = bool(np.any(theta_s[layout.on_diagonal] < SINGULAR_TOL))
     message = "converged" if converged else f"gradient {np.max(np.abs(gradient)):.3g} at the end: {best.message}"
-    return GlmmSolution(beta=AX @ beta_s, beta_cov=AX @ beta_cov_s @ AX.T, theta=theta,
+    beta = AX @ beta_s
+    if glm.diverged and _fixed_part_diverged(family, X @ beta):
+        converged = False
+        message = SEPARATION_MESSAGE
+    return GlmmSolution(beta=beta, beta_cov=AX @ beta_cov_s @ AX.T, theta=theta,
                         re_cov=lam_user @ lam_user.T, ranef=u @ lam_user.T,
                         ranef_condvar=np.einsum("ab,jbc,dc->jad", lam_user, H_inv, lam_user),
                         dispersion=shape, objective=deviance, loglik=-deviance / 2, n_params=k,
                         aic=deviance + 2 * k, bic=deviance + k * np.log(n), converged=converged,
-                        singular=singular, n_evals=len(trace), trace=tuple(trace), message=message)
+                        singular=singular, n_evals=evaluations[0], trace=tuple(trace), message=message)
+
+
+SEPARATION_MESSAGE = ("fitted probabilities (or means) of 0 or 1 from the fixed effects alone: the "
+                      "outcome is perfectly separated (or all one value), so the fixed-effect "
+                      "estimates run off to infinity; drop or merge the predictor that separates "
+                      "it, or use data where both outcomes occur")
+
+
+def _fixed_part_diverged(family, fixed_eta) -> bool:
+    """glm's "fitted probabilities numerically 0 or 1": when the pooled GLM diverged too, the
+    optimiser stopped on a plateau on the way to infinity, not at an optimum."""
+    if family.name == "binomial":
+        return bool(np.max(np.abs(fixed_eta)) > DIVERGED_ETA)
+    if family.name == "poisson":
+        return bool(np.min(fixed_eta) < -DIVERGED_ETA)
+    return False
 
 
 def _rx_covariance(model: _Model, beta, lam, H_inv, shape):

@@ -27,7 +27,8 @@ class LmmSolution:
     conditional covariances (lme4's condVar, given beta); objective: REML criterion (REML) or
     deviance (ML); loglik = -objective/2; n_params = p + len(theta) + 1; aic/bic as lme4;
     converged: optimiser finished with a vanishing projected gradient; singular: a bounded
-    theta entry below 1e-4; n_evals and trace ((theta...), objective) per evaluation.
+    theta entry below 1e-4 (on the standardised scale); n_evals; trace ((theta...), objective)
+    per evaluation with a finite objective.
     """
 
     beta: np.ndarray
@@ -282,13 +283,16 @@ def fit_lmm(y, X, Z, group, n_groups, reml=True, diagonal=False) -> LmmSolution:
     # (sum x^2 - 2 m sum x + n m^2) would cancel away the digits centring is meant to keep.
     scaled_stats = GroupStats(y_work, X @ AX, Z @ AZ, group, n_groups)
     trace: list = []
+    evaluations = [0]
 
     def objective(theta):
         try:
             value = profiled_pieces(scaled_stats, layout.matrix(theta), reml)["objective"]
         except np.linalg.LinAlgError:
             value = np.inf
-        trace.append((tuple(float(t) for t in theta), float(value)))
+        evaluations[0] += 1
+        if np.isfinite(value):      # the trace is drawn: only points with a deviance
+            trace.append((tuple(float(t) for t in theta), float(value)))
         return value if np.isfinite(value) else 1e300
 
     best = _optimise(objective, layout)
@@ -327,4 +331,4 @@ def fit_lmm(y, X, Z, group, n_groups, reml=True, diagonal=False) -> LmmSolution:
                        ranef=ranef, ranef_condvar=condvar, objective=objective_value,
                        loglik=-objective_value / 2.0, n_params=k, aic=objective_value + 2 * k,
                        bic=objective_value + k * np.log(n), converged=converged, singular=singular,
-                       n_evals=len(trace), trace=tuple(trace), message=message)
+                       n_evals=evaluations[0], trace=tuple(trace), message=message)
