@@ -166,8 +166,10 @@ class _Model:
 
     def pirls(self, beta, lam, shape):
         """Conditional modes for fixed (theta, beta): Newton steps, halved group by group where
-        a step would lower that group's penalised log-likelihood."""
-        u = self.u.copy()
+        a step would lower that group's penalised log-likelihood. Warm-started from the last
+        modes, unless those are not finite (a wild line-search point must not poison the next
+        evaluation: that once turned a converged fit's log-likelihood into NaN)."""
+        u = self.u.copy() if np.all(np.isfinite(self.u)) else np.zeros_like(self.u)
         objective, grad, H, ll = self._state(beta, lam, u, shape)
         for _ in range(60):
             step = _solve_blocks(H, grad)
@@ -186,7 +188,7 @@ class _Model:
             objective, grad, H, ll = state
             if np.max(np.abs(scale[:, None] * step)) < PIRLS_TOL:
                 break
-        self.u = u
+        self.u = u if np.all(np.isfinite(u)) else np.zeros_like(u)
         return u, H, self.groups.sum_rows(ll)
 
     def deviance(self, theta, beta, shape):
@@ -255,7 +257,7 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     def unpack(params):
         theta = params[:k_theta]
         beta = beta0 + C @ params[k_theta:k_theta + p]
-        shape = float(np.exp(params[-1])) if model.has_shape else None
+        shape = float(np.exp(np.clip(params[-1], -700.0, 700.0))) if model.has_shape else None
         return theta, beta, shape
 
     def objective(params):
@@ -312,6 +314,9 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     singular = bool(np.any(theta_s[layout.on_diagonal] < SINGULAR_TOL))
     message = "converged" if converged else f"gradient {np.max(np.abs(gradient)):.3g} at the end: {best.message}"
     beta = AX @ beta_s
+    if not (np.isfinite(deviance) and np.all(np.isfinite(beta_cov_s)) and np.all(np.isfinite(u))):
+        converged = False
+        message = "the Laplace deviance is not finite at the end point: " + message
     if glm.diverged and _fixed_part_diverged(family, X @ beta):
         converged = False
         message = SEPARATION_MESSAGE

@@ -221,3 +221,24 @@ def test_random_slope_with_x_in_the_millions(change):
     assert moved.re_sd["x"] * k == pytest.approx(base.re_sd["x"], rel=1e-3)
     assert moved.sigma == pytest.approx(base.sigma, rel=1e-5)
     assert moved.loglik == pytest.approx(base.loglik - math.log(k), abs=1e-3)   # REML: log|A|
+
+
+def test_a_wild_line_search_point_does_not_poison_the_gamma_fit():
+    """Broke (found by test_properties' hypothesis search, seed 4672): a line-search point with
+    a huge shape left NaN conditional modes behind as the next PIRLS warm start; the fit then
+    stopped at deviance 155.87 and reported "converged" with NaN SEs, logLik and modes.
+    glmmTMB 1.1.5 on the same data: intercept 0.5799, slope 0.6457, SD 0.26034, sigma
+    0.5108786, logLik -76.57665."""
+    rng = np.random.default_rng(4672)
+    sizes = rng.integers(6, 14, 8)
+    g = np.repeat(np.arange(8), sizes)
+    x = rng.uniform(-1.0, 1.0, len(g))
+    u0, _ = rng.normal(0, 0.6, 8), rng.normal(0, 0.4, 8)
+    y = rng.gamma(4.0, np.exp(0.5 + 0.7 * x + u0[g]) / 4.0)
+    table = {"group": [f"g{j:02d}" for j in g], "x": x.tolist(), "y": y.tolist()}
+    result = sound(fit(RI, table, family="gamma"))
+    assert result.fixef["(Intercept)"] == pytest.approx(0.5799, abs=1e-4)
+    assert result.fixef["x"] == pytest.approx(0.6457, abs=1e-4)
+    assert result.re_sd["(Intercept)"] == pytest.approx(0.26034, abs=1e-4)
+    assert result.sigma == pytest.approx(0.5108786, abs=1e-5)
+    assert result.loglik == pytest.approx(-76.57665, abs=1e-4)
