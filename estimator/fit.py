@@ -112,7 +112,7 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         sigma=sigma, loglik=float(sol.loglik), aic=float(sol.aic), bic=float(sol.bic),
         ranef={label: ranef[j].tolist() for j, label in enumerate(labels)},
         icc=_icc(fam, terms, re_cov, sigma, beta, fixef_names, shape),
-        shrinkage=_shrinkage(fam, terms, re_cov, condvar, labels),
+        shrinkage=_shrinkage(fam, terms, re_cov, condvar, labels, sigma, sizes),
         singular=bool(sol.singular), converged=bool(sol.converged), fit_seconds=float(seconds),
         formula=formula, deviance=float(-2 * sol.loglik), objective=float(sol.objective),
         re_sd=dict(zip(terms, re_sd.tolist())), re_corr=re_corr.tolist(),
@@ -181,7 +181,7 @@ def _icc(fam, terms, re_cov, sigma, beta, fixef_names, shape) -> float | None:
     return tau2 / total if total > 0 else 0.0
 
 
-def _shrinkage(fam, terms, re_cov, condvar, labels) -> dict:
+def _shrinkage(fam, terms, re_cov, condvar, labels, sigma=None, sizes=None) -> dict:
     """lambda_j = 1 - Var(b_j | y) / tau^2 for the random intercept (else the first random term),
     with Var(b_j | y) the marginal conditional variance of that term: the diagonal entry of
     lme4's ranef(condVar = TRUE) block, never the variance given the other terms. For a Gaussian
@@ -190,6 +190,10 @@ def _shrinkage(fam, terms, re_cov, condvar, labels) -> dict:
     tau2 = float(re_cov[k, k])
     if tau2 <= 0:
         return {label: 0.0 for label in labels}
+    if fam.name == "gaussian" and terms == [INTERCEPT] and sigma and sizes is not None:
+        # the same value in closed form, free of 1 - (1 - eps) cancellation near a singular fit
+        values = tau2 / (tau2 + sigma ** 2 / np.asarray(sizes, float))
+        return {label: float(v) for label, v in zip(labels, values)}
     values = np.clip(1.0 - condvar[:, k, k] / tau2, 0.0, 1.0)
     return {label: float(v) for label, v in zip(labels, values)}
 

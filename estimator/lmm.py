@@ -27,7 +27,8 @@ class LmmSolution:
     conditional covariances (lme4's condVar, given beta); objective: REML criterion (REML) or
     deviance (ML); loglik = -objective/2; n_params = p + len(theta) + 1; aic/bic as lme4;
     converged: optimiser finished with a vanishing projected gradient; singular: a bounded
-    theta entry below 1e-4; n_evals and trace ((theta...), objective) per evaluation.
+    theta entry below 1e-4 (on the standardised scale); n_evals; trace ((theta...), objective)
+    per evaluation with a finite objective.
     """
 
     beta: np.ndarray
@@ -207,17 +208,64 @@ def projected_gradient(objective, theta, bounds, step=1e-5) -> np.ndarray:
 def _optimise(objective, layout: ThetaLayout):
     """L-BFGS-B with central-difference gradients, then restarts from the end point with a
     tighter tolerance until the deviance stops improving (guards against an early stop)."""
-    best = minimize(objective, layout.start, method="L-BFGS-B", jac="3-point",
-                    bounds=layout.bounds, options={"ftol": 1e-11, "gtol": 1e-8, "maxiter": 300})
+    def run(start, ftol, gtol):
+        return minimize(objective, start, method="L-BFGS-B", jac="3-point", bounds=layout.bounds,
+                        options={"ftol": ftol, "gtol": gtol, "maxiter": 300})
+
+    best = run(layout.start, 1e-11, 1e-8)
     for _ in range(4):
-        again = minimize(objective, best.x, method="L-BFGS-B", jac="3-point", bounds=layout.bounds,
-                         options={"ftol": 1e-13, "gtol": 1e-9, "maxiter": 300})
+        again = run(best.x, 1e-13, 1e-9)
         improved = again.fun < best.fun - 1e-8
         if again.fun <= best.fun:
             best = again
         if not improved:
             break
+    return escape_boundary(lambda start: run(start, 1e-13, 1e-9), best, layout.on_diagonal, objective)
+
+
+BOUNDARY_RESTARTS = (0.05, 0.3, 1.0)
+
+
+def escape_boundary(run, best, on_diagonal, objective=None, tol=SINGULAR_TOL):
+    """A variance parameter that ended at its bound 0 may be a false stop: the deviance is a
+    function of theta^2 there, so its gradient vanishes at 0 whether or not 0 is the minimum,
+    and a first line search that overshoots onto the bound never leaves it. Probe points with
+    those entries moved off the bound and restart from the best probe that beats the end point
+    (lme4's BOBYQA, being derivative free, does not stall this way). A true boundary optimum
+    costs only the probes."""
+    x = np.asarray(best.x, float)
+    n_theta = len(on_diagonal)
+    at_bound = np.zeros(len(x), bool)
+    at_bound[:n_theta] = on_diagonal & (x[:n_theta] < tol)
+    if not at_bound.any():
+        return best
+    probes = []
+    for value in BOUNDARY_RESTARTS:
+        start = x.copy()
+        start[at_bound] = value
+        probes.append(start)
+    if objective is not None:
+        values = [objective(start) for start in probes]
+        lower = [(v, start) for v, start in zip(values, probes) if v < best.fun]
+        probes = [min(lower, key=lambda pair: pair[0])[1]] if lower else []
+    for start in probes:
+        trial = run(start)
+        if trial.fun < best.fun - 1e-9:
+            best = trial
     return best
+
+
+def response_map(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, float]:
+    """(c, s) with y_w = (y - X c) / s of order one: y in the millions (or shifted by a million)
+    would otherwise lose digits in r^2 = y'y - ..., a difference of two huge numbers. The map is
+    exact: beta = c + s beta_w, every variance scales by s^2, theta and the likelihood's shape
+    do not change."""
+    c, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ c
+    s = float(np.sqrt(np.mean(resid ** 2)))
+    if not np.isfinite(s) or s <= 0:
+        s = 1.0
+    return c, s
 
 
 def fit_lmm(y, X, Z, group, n_groups, reml=True, diagonal=False) -> LmmSolution:
@@ -226,42 +274,61 @@ def fit_lmm(y, X, Z, group, n_groups, reml=True, diagonal=False) -> LmmSolution:
     group = np.asarray(group)
     n, p = X.shape
     layout = ThetaLayout(Z.shape[1], diagonal)
-    # Optimise on standardised columns (centring Z would correlate '||' terms: scale only).
+    # Optimise on standardised columns (centring Z would correlate '||' terms: scale only) and
+    # a residualised, scaled response; everything is mapped back exactly at the end.
     AX, AZ = standardising_map(X, centre=True), standardising_map(Z, centre=not diagonal)
-    stats = GroupStats(y, X, Z, group, n_groups)
-    scaled_stats = stats.transformed(AX, AZ)
+    c, s = response_map(y, X)
+    y_work = (y - X @ c) / s
+    # Sums of the transformed columns themselves: transforming sums of x in the millions
+    # (sum x^2 - 2 m sum x + n m^2) would cancel away the digits centring is meant to keep.
+    scaled_stats = GroupStats(y_work, X @ AX, Z @ AZ, group, n_groups)
     trace: list = []
+    evaluations = [0]
 
     def objective(theta):
         try:
             value = profiled_pieces(scaled_stats, layout.matrix(theta), reml)["objective"]
         except np.linalg.LinAlgError:
             value = np.inf
-        trace.append((tuple(float(t) for t in theta), float(value)))
+        evaluations[0] += 1
+        if np.isfinite(value):      # the trace is drawn: only points with a deviance
+            trace.append((tuple(float(t) for t in theta), float(value)))
         return value if np.isfinite(value) else 1e300
 
     best = _optimise(objective, layout)
-    # Back to the user's columns: b = AZ b_s, so Lambda Lambda' = AZ Lambda_s Lambda_s' AZ'.
-    lam = _lower_factor(AZ @ layout.matrix(best.x))
-    theta = layout.entries(lam)
-    pieces = profiled_pieces(stats, lam, reml)
+    lam_s = layout.matrix(best.x)
+    pieces = profiled_pieces(scaled_stats, lam_s, reml)
     # Judge convergence where the optimiser worked: on the standardised scale theta is O(1).
     gradient = projected_gradient(
         lambda t: profiled_pieces(scaled_stats, layout.matrix(t), reml)["objective"],
         np.asarray(best.x), layout.bounds)
     converged = bool(np.isfinite(best.fun) and np.max(np.abs(gradient), initial=0.0) < GRADIENT_TOL)
-    sigma2 = pieces["r2"] / pieces["dof"]
-    L, beta = pieces["L"], pieces["beta"]
-    u = np.linalg.solve(np.transpose(L, (0, 2, 1)), (pieces["cu"] - pieces["RZX"] @ beta)[..., None])[..., 0]
+    # Back to the user's columns and response, exactly: X beta = (X AX) beta_s, b = s AZ b_s,
+    # so Lambda Lambda' = AZ Lambda_s Lambda_s' AZ' (a lower factor of it is lme4's theta).
+    lam = _lower_factor(AZ @ lam_s)
+    theta = layout.entries(lam)
+    sigma2 = pieces["r2"] / pieces["dof"] * s ** 2
+    L = pieces["L"]
+    beta = c + s * (AX @ pieces["beta"])
+    beta_cov = sigma2 * AX @ np.linalg.inv(pieces["XtX"]) @ AX.T
+    u = np.linalg.solve(np.transpose(L, (0, 2, 1)),
+                        (pieces["cu"] - pieces["RZX"] @ pieces["beta"])[..., None])[..., 0]
+    ranef = s * (u @ lam_s.T) @ AZ.T
     L_inv = np.linalg.inv(L)
-    condvar = sigma2 * np.einsum("ab,jcb,jcd,ed->jae", lam, L_inv, L_inv, lam)
-    objective_value = pieces["objective"]
+    lam_user = AZ @ lam_s
+    condvar = sigma2 * np.einsum("ab,jcb,jcd,ed->jae", lam_user, L_inv, L_inv, lam_user)
+    # The criterion on the user's scale: r^2 scales by s^2, and REML's log|RX|^2 by |AX|^-2.
+    objective_value = pieces["objective"] + pieces["dof"] * np.log(s ** 2)
+    if reml:
+        objective_value -= 2.0 * np.linalg.slogdet(AX)[1]
     k = p + len(theta) + 1
-    singular = bool(np.any(theta[layout.on_diagonal] < SINGULAR_TOL))
+    # Singular on the standardised scale too: there a zero variance is a zero, whereas on the
+    # user's scale x in the millions makes a healthy slope SD look like 1e-6.
+    singular = bool(np.any(np.asarray(best.x)[layout.on_diagonal] < SINGULAR_TOL))
     message = "converged" if converged else f"gradient {np.max(np.abs(gradient)):.3g} at the end: {best.message}"
-    return LmmSolution(beta=beta, beta_cov=sigma2 * np.linalg.inv(pieces["XtX"]),
+    return LmmSolution(beta=beta, beta_cov=beta_cov,
                        sigma=float(np.sqrt(sigma2)), theta=theta, re_cov=sigma2 * lam @ lam.T,
-                       ranef=u @ lam.T, ranef_condvar=condvar, objective=objective_value,
+                       ranef=ranef, ranef_condvar=condvar, objective=objective_value,
                        loglik=-objective_value / 2.0, n_params=k, aic=objective_value + 2 * k,
                        bic=objective_value + k * np.log(n), converged=converged, singular=singular,
-                       n_evals=len(trace), trace=tuple(trace), message=message)
+                       n_evals=evaluations[0], trace=tuple(trace), message=message)

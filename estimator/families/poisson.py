@@ -29,7 +29,8 @@ class Poisson(LogLink, Family):
                              f"{bad:g}: use counts, or another family")
 
     def latent_residual_variance(self, sigma=None, intercept=0.0, shape=None):
-        return float(np.log1p(1.0 / np.exp(intercept)))
+        # log(1 + 1/mu) = softplus(-intercept), without overflow for an intercept of -1e5.
+        return float(np.logaddexp(0.0, -intercept))
 
     def start_mu(self, y, w):
         return np.asarray(y, float) + 0.1
