@@ -57,6 +57,8 @@ def pool(design: Design, family) -> Pooling:
         by_group = fit_glm_by_group(y, X, g, J, family, weights=design.trials)
         separate = (by_group.beta, by_group.beta_cov, by_group.converged & ~by_group.diverged)
     beta, ok = common
+    if not ok:  # unidentified or diverged (e.g. one row per group): no numbers to show, not zeros
+        beta = np.full_like(np.asarray(beta, float), np.nan)
     return Pooling(complete=complete, group_intercepts=beta[:J], common_slopes=beta[J:],
                    common_ok=ok, separate=_all_coefs(*separate))
 

@@ -72,11 +72,16 @@ def assert_one_line_error(result, *fragments):
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """TinyCard rendered once at low quality; shared by the cache tests."""
+    saved = os.environ.get("GLMM_EXPLAINER_SCENE_MODULES")
     os.environ["GLMM_EXPLAINER_SCENE_MODULES"] = str(SAMPLES)
     out = tmp_path_factory.mktemp("render")
     result = run("render", "TinyCard", *LOW, "--out", out, "--quiet")
     assert result.exit_code == 0, result.output
-    return out
+    yield out
+    if saved is None:  # leave the environment as found: later modules render the real lecture
+        os.environ.pop("GLMM_EXPLAINER_SCENE_MODULES", None)
+    else:
+        os.environ["GLMM_EXPLAINER_SCENE_MODULES"] = saved
 
 
 # ------------------------------------------------------------------ list

@@ -5,6 +5,7 @@ that once failed on every fresh machine (workers got a job file path relative to
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,8 +41,10 @@ def fresh_copy(tmp_path_factory) -> Path:
 def glmm_explainer(cwd: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """`glmm-explainer ARGS` run in `cwd`, importing the copy's code (cwd first on sys.path)."""
     code = "import sys; from scripts.cli import cli; sys.exit(cli())"
+    # A user's shell has none of the variables other tests set (scene module lists, inputs).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLMM_EXPLAINER_")}
     return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env=env)
 
 
 def test_render_with_the_default_relative_media_folder(fresh_copy):
