@@ -227,12 +227,19 @@ def _no_pooling(design: Design, pooling: Pooling) -> dict:
     slope_names = names[1:] if names and names[0] == INTERCEPT else names
     common = {}
     for j, label in enumerate(design.group_labels):
-        common[label] = {INTERCEPT: float(pooling.group_intercepts[j]),
-                         **{n: float(v) for n, v in zip(slope_names, pooling.common_slopes)}}
+        common[label] = {INTERCEPT: _finite_or_none(pooling.group_intercepts[j]),
+                         **{n: _finite_or_none(v) for n, v in zip(slope_names, pooling.common_slopes)}}
     separate = {label: (dict(zip(names, c.beta.tolist())) if c.ok else None)
                 for label, c in zip(design.group_labels, pooling.separate)}
     return {"common_slope": common, "separate": separate,
             "not_estimable": [label for label, c in zip(design.group_labels, pooling.separate) if not c.ok]}
+
+
+def _finite_or_none(value) -> float | None:
+    """A number that cannot be estimated (an intercept at +-infinity, an unidentified fit) is
+    null in the JSON, never NaN or a huge number standing for infinity."""
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 def _simpson(design: Design, pooling: Pooling, beta) -> dict:

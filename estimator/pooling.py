@@ -57,8 +57,11 @@ def pool(design: Design, family) -> Pooling:
         by_group = fit_glm_by_group(y, X, g, J, family, weights=design.trials)
         separate = (by_group.beta, by_group.beta_cov, by_group.converged & ~by_group.diverged)
     beta, ok = common
-    if not ok:  # unidentified or diverged (e.g. one row per group): no numbers to show, not zeros
-        beta = np.full_like(np.asarray(beta, float), np.nan)
+    if len(y) <= J + shared_X.shape[1]:  # one row per group: the fit has no numbers, not zeros
+        beta, ok = np.full(J + shared_X.shape[1], np.nan), False
+    elif family.name != "gaussian":
+        beta = np.array(beta, float)
+        beta[:J][_at_boundary(y, g, J, family.name)] = np.nan  # their estimate is +-inf
     return Pooling(complete=complete, group_intercepts=beta[:J], common_slopes=beta[J:],
                    common_ok=ok, separate=_all_coefs(*separate))
 
@@ -105,3 +108,19 @@ def _least_squares_group_intercepts(y, S, group, n_groups):
     beta, _, solved = model.solve(np.ones(len(y)), y)
     ok = ok and bool(solved[0])
     return (beta[0] if ok else np.full(model.p, np.nan)), ok
+
+
+def _at_boundary(y, group, n_groups, family: str) -> np.ndarray:
+    """Groups whose own intercept runs off to +-infinity: every outcome 0 or every outcome 1
+    (binomial, as a proportion of its trials), every count 0 (Poisson). Their no-pooling value is
+    not a number to show; the mixed model still estimates them (shrunk, finite). `y` is the
+    response as fitted: proportions for a binomial with trials."""
+    p = np.asarray(y, float)
+    low = np.bincount(group, weights=(p <= 0).astype(float), minlength=n_groups)
+    high = np.bincount(group, weights=(p >= 1).astype(float), minlength=n_groups)
+    sizes = np.bincount(group, minlength=n_groups)
+    if family == "binomial":
+        return (low == sizes) | (high == sizes)
+    if family == "poisson":
+        return low == sizes
+    return np.zeros(n_groups, bool)

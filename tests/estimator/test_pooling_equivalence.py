@@ -95,7 +95,11 @@ def assert_same(design, family_name, diverging_common=False):
     # A diverging (separated) group intercept runs off along the same IRLS path; it is reported,
     # so it must agree too, to the digits such a number has.
     tol = dict(rtol=1e-4, atol=1e-4) if diverging_common else dict(rtol=1e-7, atol=1e-8)
-    np.testing.assert_allclose(new.group_intercepts, common[0][:J], **tol)
+    # ... except where the group's own intercept is +-infinity (all 0 or all 1, zero counts):
+    # that is reported as not a number now, not as where IRLS happened to stop.
+    boundary = np.isnan(new.group_intercepts)
+    assert not boundary.any() or diverging_common or family != "gaussian"
+    np.testing.assert_allclose(new.group_intercepts[~boundary], common[0][:J][~boundary], **tol)
     np.testing.assert_allclose(new.common_slopes, common[0][J:], **tol)
     assert [c.ok for c in new.separate] == [s[2] for s in separate]
     for ours, (beta, se, ok) in zip(new.separate, separate):
@@ -168,7 +172,7 @@ def test_gaussian_two_predictors_collinear_in_one_group_and_no_intercept():
 
 def test_separated_logistic_groups():
     """All-0 and all-1 groups and a group perfectly separated by x: flagged, never crashed on;
-    the common-slope fit's intercepts for them run off along the same path as before."""
+    the common-slope fit's intercepts of the all-0/all-1 groups are +-infinity, reported as NaN."""
     y, X, g = simulated(6, "binomial", J=10, sizes=(8, 20))
     y[g == 0] = 0.0
     y[g == 1] = 1.0
@@ -176,7 +180,7 @@ def test_separated_logistic_groups():
     y[rows] = (X[rows, 1] > np.median(X[rows, 1])).astype(float)
     new = assert_same(design_of(y, X, g), "binomial", diverging_common=True)
     assert not any(c.ok for c in new.separate[:3])
-    assert new.group_intercepts[0] < -10 and new.group_intercepts[1] > 10
+    assert np.isnan(new.group_intercepts[:2]).all() and np.isfinite(new.group_intercepts[2:]).all()
 
 
 def test_binomial_with_trials_and_small_groups():
@@ -212,3 +216,21 @@ def test_through_fit_the_user_path():
             assert result.no_pooling["separate"][label]["x"] == pytest.approx(separate[j][0][1], rel=1e-6)
         else:
             assert result.no_pooling["separate"][label] is None
+
+
+def test_groups_whose_own_intercept_is_infinite_show_no_number():
+    """A logistic group with every outcome 1 (a Poisson group of zeros): its no-pooling
+    intercept runs off to infinity, so it is reported as null; the others keep theirs."""
+    from estimator.fit import fit
+
+    rng = np.random.default_rng(5)
+    g = np.repeat(np.arange(6), 15)
+    x = rng.normal(size=len(g))
+    y = (rng.random(len(g)) < 1 / (1 + np.exp(-(0.3 * x)))).astype(int)
+    y[g == 2] = 1
+    result = fit("y ~ x + (1 | g)", {"g": [f"g{j}" for j in g], "x": x.tolist(), "y": y.tolist()},
+                 family="binomial")
+    intercepts = {k: v["(Intercept)"] for k, v in result.no_pooling["common_slope"].items()}
+    assert intercepts["g2"] is None
+    assert all(np.isfinite(v) and abs(v) < 5 for k, v in intercepts.items() if k != "g2")
+    assert np.isfinite(result.ranef["g2"][0])
