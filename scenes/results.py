@@ -98,8 +98,14 @@ class ModelResults(LectureScene):
         table.arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP - 0.2)
         rule.put_start_and_end_on(header.get_corner(DOWN + LEFT) + DOWN * 0.1,
                                   header.get_corner(DOWN + LEFT) + DOWN * 0.1 + RIGHT * sum(COLUMN_WIDTHS))
+        left_out = [label for label, v in fit.no_pooling["common_slope"].items()
+                    if v["(Intercept)"] is None or not math.isfinite(v["(Intercept)"])]
+        n_out = len(left_out)
+        unshown = (f"\nno pooling leaves out {n_out} group{'s' if n_out > 1 else ''} whose own "
+                   "estimate is infinite (all outcomes alike)" if 0 < n_out < fit.n_groups else "")
         note = Text(f"{fit.method} fit, {fit.n_obs} observations in {fit.n_groups} groups; "
-                    "estimates (standard errors)", font=FONT, font_size=LABEL_SIZE, color=theme.muted)
+                    f"estimates (standard errors){unshown}", font=FONT, font_size=LABEL_SIZE,
+                    color=theme.muted)
         whole = VGroup(table, rule, note)
         note.next_to(table, DOWN, buff=0.35).align_to(table, LEFT)
         fit_in_region(whole, CONTENT_REGION.inset(0.1, 0.15), "center", "top")
