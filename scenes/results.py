@@ -4,8 +4,6 @@ mixed model. Every cell is a FitResult value, rounded by fmt and recorded.
 """
 from __future__ import annotations
 
-import math
-
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, Text, VGroup
 
 from scenes.base import LectureScene
@@ -45,9 +43,12 @@ class ModelResults(LectureScene):
         table = VGroup(header)
 
         # Section: fixed effects
-        # groups whose own intercept cannot be estimated (NaN: one row, all zeros) are left out
+        # groups whose own intercept cannot be estimated (null: one row per group, all outcomes
+        # alike) are left out of the range, and the note below says how many
         intercepts = [v["(Intercept)"] for v in fit.no_pooling["common_slope"].values()
-                      if v["(Intercept)"] is not None and math.isfinite(v["(Intercept)"])] or [None]
+                      if v["(Intercept)"] is not None]
+        n_out = fit.n_groups - len(intercepts)
+        intercepts = intercepts or [None]
         fixed_rows = []
         for name in fit.fixef:
             complete = fit.complete_pooling["fixef"][name]
@@ -98,9 +99,6 @@ class ModelResults(LectureScene):
         table.arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP - 0.2)
         rule.put_start_and_end_on(header.get_corner(DOWN + LEFT) + DOWN * 0.1,
                                   header.get_corner(DOWN + LEFT) + DOWN * 0.1 + RIGHT * sum(COLUMN_WIDTHS))
-        left_out = [label for label, v in fit.no_pooling["common_slope"].items()
-                    if v["(Intercept)"] is None or not math.isfinite(v["(Intercept)"])]
-        n_out = len(left_out)
         unshown = (f"\nno pooling leaves out {n_out} group{'s' if n_out > 1 else ''} whose own "
                    "estimate is infinite (all outcomes alike)" if 0 < n_out < fit.n_groups else "")
         note = Text(f"{fit.method} fit, {fit.n_obs} observations in {fit.n_groups} groups; "

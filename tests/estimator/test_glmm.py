@@ -1,25 +1,14 @@
 """GLMMs against glmer at its true optimum (glmmTMB for Gamma); fixtures from
 tests/reference/glmm_reference.R."""
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from estimator.fit import fit
+from tests.estimator.support import formula_of, load
 
 CASES = sorted((Path(__file__).parents[1] / "reference" / "glmm").glob("*.json"))
-
-
-def load(path):
-    return json.loads(path.read_text())
-
-
-def formula_of(case):
-    text = case["formula"]
-    if text.startswith("cbind("):   # successes out of trials: our --trials form
-        text = "incidence ~" + text.split("~", 1)[1]
-    return text
 
 
 def full_loglik(case):

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from estimator.fit import fit
+from tests.estimator.support import non_finite
 
 FAMILIES = ("gaussian", "poisson", "binomial", "gamma")
 GLMM_FAMILIES = FAMILIES[1:]
@@ -57,17 +58,6 @@ def make_table(family: str, seed: int, n_groups: int = 8, slopes: bool = False,
         else:
             y = rng.gamma(4.0, np.exp(eta) / 4.0)
     return {"g": [f"g{j:02d}" for j in g], "x": x.tolist(), "y": y.tolist()}
-
-
-def non_finite(value, path="result") -> list[str]:
-    """Paths of every NaN or Inf inside a FitResult's fields (None is an allowed 'no value')."""
-    if isinstance(value, float):
-        return [] if math.isfinite(value) else [path]
-    if isinstance(value, dict):
-        return [p for key, item in value.items() for p in non_finite(item, f"{path}.{key}")]
-    if isinstance(value, (list, tuple)):
-        return [p for i, item in enumerate(value) for p in non_finite(item, f"{path}[{i}]")]
-    return []
 
 
 def assert_same_fit(a, b, label_map=None):

@@ -14,21 +14,12 @@ import pytest
 
 from estimator.errors import InputError
 from estimator.fit import fit
+from tests.estimator.support import non_finite
 from estimator.scenario import Scenario
 from estimator.simulate import simulate
 
 RI = "y ~ x + (1 | group)"
 RS = "y ~ x + (1 + x | group)"
-
-
-def non_finite(value, path="result") -> list[str]:
-    if isinstance(value, float):
-        return [] if math.isfinite(value) else [path]
-    if isinstance(value, dict):
-        return [p for key, item in value.items() for p in non_finite(item, f"{path}.{key}")]
-    if isinstance(value, (list, tuple)):
-        return [p for i, item in enumerate(value) for p in non_finite(item, f"{path}[{i}]")]
-    return []
 
 
 def sound(result):

@@ -9,21 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from estimator.fit import fit
+from tests.estimator.support import formula_of, load
 from scripts.cli import cli
 
 REFERENCE = Path(__file__).parents[1] / "reference" / "condvar"
 CASES = sorted(REFERENCE.glob("*.json"))
-
-
-def load(path):
-    return json.loads(path.read_text())
-
-
-def formula_of(case):
-    text = case["formula"]
-    if text.startswith("cbind("):   # successes out of trials: our --trials form
-        text = "incidence ~" + text.split("~", 1)[1]
-    return text
 
 
 def fitted(case):
