@@ -98,7 +98,7 @@ def preset_input(name: str) -> LectureInput:
     """A built-in preset's simulation, for a scene that shows it whatever the lecture's input
     is; the rendering scene must list `name` in its `presets` (else UndeclaredRead)."""
     reads.check_preset(name)
-    from scripts.presets import load_preset
+    from estimator.presets import load_preset
 
     return input_from_scenario(load_preset(name))
 
@@ -107,7 +107,7 @@ def preset_input(name: str) -> LectureInput:
 def _load_lecture_input() -> LectureInput:
     path = os.environ.get(INPUT_ENV)
     if not path:
-        from scripts.presets import load_preset
+        from estimator.presets import load_preset
 
         return input_from_scenario(load_preset("default"))
     with open(path, encoding="utf-8") as handle:

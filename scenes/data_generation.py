@@ -13,7 +13,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, Dot, FadeIn, FadeOut, GrowFrom
                    Transform, VGroup)
 
 from scenes.base import LectureScene
-from scenes.common import (PANEL_REGION, Readout, data_cloud, grand_mean_line,
+from scenes.vocab import (PANEL_REGION, Readout, data_cloud, grand_mean_line,
                            group_lines, legend, light_up, make_axes, math_tex, normal_density_curve,
                            padded_range, pulse, side_panel, term_tex, title_text, wrapped_text,
                            x_axis_limits)

@@ -13,7 +13,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, LaggedStart, Text, Transform, VGroup, VMobject
 
 from scenes.base import LectureScene
-from scenes.common import (PANEL_REGION, Readout, code_text, coef_pairs, data_cloud, make_axes, math_tex,
+from scenes.vocab import (PANEL_REGION, Readout, code_text, coef_pairs, data_cloud, make_axes, math_tex,
                            padded_range, scene_fit, side_panel, slope_term, title_text, wrapped_text,
                            x_axis_limits)
 from scenes.context import lecture_input, preset_input
@@ -174,7 +174,7 @@ class FamilyGuide(LectureScene):
                 code_text(_two_lines(lme4_call), theme, LABEL_SIZE, theme.muted, line_spacing=0.8),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.14))
         grid = rows.arrange_in_grid(rows=2, cols=2, buff=(1.0, 0.7), cell_alignment=LEFT + UP)
-        from scenes.common import CONTENT_REGION, fit_in_region
+        from scenes.vocab import CONTENT_REGION, fit_in_region
 
         region = CONTENT_REGION.inset(0.3, 0.3)
         grid.scale(min(region.width / grid.width, region.height / grid.height))

@@ -19,7 +19,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, G
                    GrowFromEdge, LaggedStart, Rectangle, Text, Transform, VGroup)
 
 from scenes.base import LectureScene
-from scenes.common import (INTERCEPT_TERM, PANEL_REGION, Readout, coef_pairs, focus_group,
+from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, Readout, coef_pairs, focus_group,
                            data_cloud, end_labels, filled_mark, fitted_line, grand_mean_line,
                            group_lines, group_mark, hollow_mark, legend, make_axes, math_tex,
                            mini_bars, padded_range, scene_fit, term_tex, x_axis_limits, side_panel, slope_term, title_text, truth_mark,

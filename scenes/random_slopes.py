@@ -12,7 +12,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, LaggedStart, Polygon, Text, Transform, VGroup
 
 from scenes.base import LectureScene
-from scenes.common import (PANEL_REGION, Readout, code_text, coef_pairs, data_cloud, filled_mark,
+from scenes.vocab import (PANEL_REGION, Readout, code_text, coef_pairs, data_cloud, filled_mark,
                            fixed_effect_mark, grand_mean_line, group_lines, legend, make_axes,
                            math_tex, padded_range, side_panel, title_text, wrapped_text, x_axis_limits)
 from scenes.context import input_from_scenario, lecture_input, preset_input

@@ -2,7 +2,7 @@
 
 Each LectureScene subclass declares, as class attributes:
   reads_input = True            it reads the lecture's input (scenario, or the user's CSV + formula)
-  presets = ("fan-out",)        built-in presets it loads itself (scripts/presets/<name>.toml)
+  presets = ("fan-out",)        built-in presets it loads itself (estimator/presets/<name>.toml)
   data_files = ("data/x.csv",)  files it opens, relative to its module's folder
 
 The render cache keys a scene's videos and stills on exactly these (the input's digest, each

@@ -7,7 +7,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, Text, VGroup
 
 from scenes.base import LectureScene
-from scenes.common import CONTENT_REGION, fit_in_region, scene_fit, title_text
+from scenes.vocab import CONTENT_REGION, fit_in_region, scene_fit, title_text
 from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 

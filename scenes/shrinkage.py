@@ -16,7 +16,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, GrowArrow,
                    LaggedStart, MathTex, Rectangle, Text, Transform, VGroup)
 
 from scenes.base import LectureScene
-from scenes.common import (INTERCEPT_TERM, LABEL_SLOT, PANEL_REGION, PLOT_REGION, Readout,
+from scenes.vocab import (INTERCEPT_TERM, LABEL_SLOT, PANEL_REGION, PLOT_REGION, Readout,
                            coef_pairs, filled_mark, fixed_effect_mark, focus_group, hollow_mark,
                            legend, make_axes, math_tex, math_with_label, padded_range, scene_fit,
                            shrink_arrow, side_panel, slope_term, title_text, wrapped_text)

@@ -13,7 +13,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, G
                    Indicate, LaggedStart, Text, Transform, VGroup)
 
 from scenes.base import LectureScene
-from scenes.common import (PANEL_REGION, Readout, Region, coef_pairs, data_cloud, filled_mark,
+from scenes.vocab import (PANEL_REGION, Readout, Region, coef_pairs, data_cloud, filled_mark,
                            fitted_line, grand_mean_line, group_lines, group_mark, make_axes,
                            padded_range, scene_fit, side_panel, slope_term, title_text, wrapped_text,
                            x_axis_limits)

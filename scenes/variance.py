@@ -8,7 +8,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, Line, Rectangle, Text, Transform, VGroup
 
 from scenes.base import LectureScene
-from scenes.common import (PANEL_REGION, PLOT_REGION, Readout, math_tex, scene_fit, side_panel,
+from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, math_tex, scene_fit, side_panel,
                            title_text, wrapped_text)
 from scenes.context import input_from_scenario, lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt

@@ -101,7 +101,7 @@ def list_cmd(as_json, out):
     from scripts.pipeline import catalog
     from scripts.pipeline.cache import Cache
     from scripts.pipeline.layout import cache_root
-    from scripts.presets import preset_names
+    from estimator.presets import preset_names
 
     cache, described = Cache(cache_root(Path(out))), {}
     scenes = catalog.load(cache, described)  # a CatalogError is one line (scripts/errors.py)

@@ -130,7 +130,7 @@ def _read(cache: Cache, record_name: str):
 
 
 def _check_declared_files(scene: SceneInfo) -> None:
-    from scripts.presets import preset_names, preset_path
+    from estimator.presets import preset_names, preset_path
 
     for name in scene.presets:
         if not preset_path(name).is_file():

@@ -4,7 +4,7 @@ cache keys that say whether it is already done.
 Cache key of a scene product = sha256 of
   kind (video | still), format (mp4 | png | svg | pdf), transparency,
   scene name + hash of its module's source closure (the module, scenes/base.py, theme,
-  context, common and every estimator file it imports),
+  context, the vocab package and every estimator file it imports),
   hash of the pipeline's own worker/capture/encode code and the encoder settings,
   theme, pixel size and frame rate, and for videos the pace (holds for reading, or brisk),
   versions of manim, numpy, scipy, pycairo, ManimPango, Pillow, this package, and
@@ -83,7 +83,7 @@ class SceneJob:
         (lookup and commit use the same key; a preset edited while its scene renders is not
         told apart)."""
         if self._reads is None:
-            from scripts.presets import preset_path
+            from estimator.presets import preset_path
 
             scene = self.scene
             self._reads = {

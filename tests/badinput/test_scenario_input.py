@@ -6,7 +6,7 @@ from estimator.errors import InputError
 from estimator.scenario import Scenario, apply_overrides, load_scenario
 from estimator.scenario_warnings import expected_mean, scenario_warnings
 from estimator.simulate import simulate
-from scripts.presets import load_preset, preset_names
+from estimator.presets import load_preset, preset_names
 from tests.badinput.conftest import assert_user_error, run
 
 BAD_SETS = [

@@ -4,7 +4,7 @@ import pytest
 from estimator.errors import InputError
 from estimator.scenario import Scenario, apply_overrides, load_scenario
 from estimator.simulate import simulate
-from scripts.presets import load_preset, preset_names
+from estimator.presets import load_preset, preset_names
 
 
 def test_presets_load_and_simulate():

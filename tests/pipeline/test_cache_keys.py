@@ -25,7 +25,7 @@ from scripts.pipeline import catalog
 from scripts.pipeline.cache import Cache
 from scripts.pipeline.jobs import SceneJob
 from scripts.pipeline.layout import QUALITIES
-from scripts.presets import PRESET_DIR, PRESET_DIR_ENV
+from estimator.presets import PRESET_DIR, PRESET_DIR_ENV
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

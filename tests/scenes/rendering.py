@@ -8,7 +8,7 @@ from manim import tempconfig
 
 from scenes import context
 from scenes.base import STILLS_ENV
-from scripts.presets import load_preset
+from estimator.presets import load_preset
 
 
 def use_preset(monkeypatch, tmp_path, preset: str) -> context.LectureInput:

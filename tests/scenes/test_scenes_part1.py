@@ -11,7 +11,7 @@ import pytest
 from manim import MathTex, Text
 
 from scenes.base import HOLD_SECONDS
-from scenes.common import (INTERCEPT_TERM, SAFE_REGION, coef_pairs, focus_group, nice_ticks,
+from scenes.vocab import (INTERCEPT_TERM, SAFE_REGION, coef_pairs, focus_group, nice_ticks,
                            scene_fit, spread_positions)
 from scenes.data_generation import DataGeneration
 from scenes.pooling import PoolingComparison, PoolingTradeoff, intercept_errors, root_mean_square

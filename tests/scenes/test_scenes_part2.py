@@ -12,7 +12,7 @@ from scenes.link_functions import FamilyGuide, GammaLink, LinkFunction, Logistic
 from scenes.random_slopes import RandomEffectsScatter, RandomSlopes, slope_lecture
 from scenes.results import ModelResults
 from scenes.variance import VarianceComponents
-from scripts.presets import load_preset
+from estimator.presets import load_preset
 from tests.scenes.rendering import render_low, use_preset
 
 FRAME_HALF_WIDTH, FRAME_HALF_HEIGHT = 8.0 * 16 / 9 / 2, 4.0

@@ -1,4 +1,4 @@
-"""User text (group labels from a CSV) never breaks LaTeX: common.math_with_label draws a group
+"""User text (group labels from a CSV) never breaks LaTeX: vocab.math_with_label draws a group
 label inside a formula with Pango, so the shrinkage scene shows labels such as `R&D`, `50%` or
 `Zürich` as written. One real render of ShrinkageDiagram on such data, at -ql."""
 from __future__ import annotations
@@ -11,10 +11,10 @@ import pytest
 from manim import MathTex, Text, tempconfig
 
 from scenes import context
-from scenes.common import LABEL_SLOT, Readout, focus_group, math_with_label, scene_fit
+from scenes.vocab import LABEL_SLOT, Readout, focus_group, math_with_label, scene_fit
 from scenes.shrinkage import LAMBDA_OF_LABEL, ShrinkageDiagram, lambda_formula
 from scenes.theme import DARK
-from scripts.presets import load_preset
+from estimator.presets import load_preset
 from tests.scenes.rendering import render_low
 
 AWKWARD = ["A_1", "R&D", "50%", "#3", "$x", "{a}", "a~b", "x^2", "back\\slash", "a--b", "<i>|\"",

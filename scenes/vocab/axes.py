@@ -1,0 +1,216 @@
+"""Themed axes whose ticks and limits fit the data: nice ticks, padded ranges and PlotAxes.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+import math
+
+import numpy as np
+from manim import Axes, DOWN, LEFT, ORIGIN, PI, Text, UP, VGroup, VectorizedPoint
+
+from scenes.theme import FONT, LABEL_SIZE, Theme
+from scenes.vocab.layout import PLOT_REGION, Region
+
+# --------------------------------------------------------------------------------------------
+# Axes
+# --------------------------------------------------------------------------------------------
+
+def _ticks_for(lo: float, hi: float, n: int) -> tuple[float, float, float]:
+    raw = (hi - lo) / max(n, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-9))
+    start = math.floor(lo / step + 1e-9) * step
+    stop = math.ceil(hi / step - 1e-9) * step
+    return start, stop, step
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> tuple[float, float, float]:
+    """Round axis limits and a 1-2-2.5-5 tick step covering [lo, hi] with about n intervals
+    (n-1 to n+3, whichever wastes the least of the axis)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError("axis limits must be finite")
+    if hi <= lo:
+        hi = lo + 1.0
+    best = None
+    for m in range(max(2, n - 1), n + 4):
+        start, stop, step = _ticks_for(lo, hi, m)
+        cost = (stop - start) * (1 + 0.03 * abs((stop - start) / step - n))
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, (start, stop, step))
+    return best[1]
+
+
+def x_axis_limits(x, scenario=None, zero_within: float = 0.25) -> tuple[float, float]:
+    """x-axis limits for observations x: their range, widened to the scenario's x range, and to
+    0 when 0 is close (within `zero_within` of the span) so intercepts (x = 0) are on the plot."""
+    x = np.asarray(x, float)
+    lo, hi = float(x.min()), float(x.max())
+    if scenario is not None:
+        lo, hi = min(lo, scenario.x_min), max(hi, scenario.x_max)
+    span = max(hi - lo, 1e-9)
+    if 0 < lo <= zero_within * span:
+        lo = 0.0
+    elif -zero_within * span <= hi < 0:
+        hi = 0.0
+    return lo, hi
+
+
+def padded_range(values: Iterable[float], pad: float = 0.06,
+                 include: Iterable[float] = ()) -> tuple[float, float]:
+    """(min, max) of the finite values (and `include`), widened by `pad` of the span each side."""
+    array = np.array([v for v in list(values) + list(include) if v is not None and np.isfinite(v)],
+                     dtype=float)
+    if array.size == 0:
+        return 0.0, 1.0
+    lo, hi = float(array.min()), float(array.max())
+    span = hi - lo if hi > lo else max(abs(hi), 1.0)
+    return lo - pad * span, hi + pad * span
+
+
+class LowerLeftAxes(Axes):
+    """Axes that always cross at the lower-left corner (x_min, y_min), wherever zero lies."""
+
+    @staticmethod
+    def _origin_shift(axis_range: Sequence[float]) -> float:
+        return axis_range[0]
+
+
+def _tick_text(value: float, step: float) -> str:
+    """A tick number with as many decimals as the step needs (2.5 -> one, 0.25 -> two)."""
+    decimals = 0
+    while decimals < 6 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-6:
+        decimals += 1
+    text = f"{value:.{decimals}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", "\u2212")
+
+
+def _fitting_ticks(lim, n: int, length: float, label, needed):
+    """Round ticks for `lim` with about n intervals, fewer if their numbers (made by `label`)
+    would need more than `length` (as measured by `needed`). Returns ((start, stop, step),
+    values, number mobjects)."""
+    for m in range(n, 1, -1):
+        start, stop, step = nice_ticks(*lim, n=m)
+        values = list(np.arange(start, stop + step / 2, step))
+        numbers = [label(_tick_text(v, step)) for v in values]
+        if needed(numbers) <= length or m == 2:
+            return (start, stop, step), values, numbers
+    raise AssertionError("unreachable")
+
+
+class PlotAxes(VGroup):
+    """Themed axes with tick numbers and axis labels, fitted inside a region.
+
+    Parts: `axes` (a manim Axes crossing at the lower-left corner: use `c2p`, `plot`, ...),
+    `x_numbers`, `y_numbers` (tick labels), `x_label`, `y_label`; `x_lim`, `y_lim` (the drawn
+    ranges), `x_step`, `y_step`. `c2p(x, y)` maps data to scene points; `clip(intercept, slope,
+    x0, x1)` returns the part of a line inside the plot.
+    """
+
+    def __init__(self, x_lim, y_lim, x_label: str, y_label: str, theme: Theme,
+                 region: Region = PLOT_REGION, n_x: int = 5, n_y: int = 5, right_gutter: float = 0.0,
+                 y_tick_labels: dict | None = None, y_tick_colors: dict | None = None,
+                 x_ticks: bool = True, label_size: int = LABEL_SIZE, number_size: int = LABEL_SIZE):
+        super().__init__()
+        self.theme = theme
+
+        def label(text, size=number_size, color=None):
+            if not text.strip():
+                return VectorizedPoint()
+            return Text(text, font=FONT, font_size=size, color=color or theme.muted)
+
+        gap = 0.12
+        rows = y_tick_labels is not None
+        self.x_label = label(x_label, size=label_size, color=theme.foreground)
+        self.y_label = label(y_label, size=label_size, color=theme.foreground)
+        if not rows:
+            self.y_label.rotate(PI / 2)    # row charts keep the axis title horizontal, above the rows
+        number_height = label("0").height
+        top_pad = (self.y_label.height + gap) if rows else 0.15
+        bottom_pad = (number_height + gap if x_ticks else 0.0) + self.x_label.height + gap
+        y_length = region.height - bottom_pad - top_pad
+
+        # y ticks: as many as fit the height (numbers never touch)
+        if rows:
+            y0, y1 = y_lim
+            ys = 1.0
+            y_values = list(y_tick_labels)
+            y_numbers = [label(str(y_tick_labels[v]),
+                               color=(y_tick_colors or {}).get(v, theme.foreground)) for v in y_values]
+        else:
+            (y0, y1, ys), y_values, y_numbers = _fitting_ticks(
+                y_lim, n_y, y_length, label, lambda ms: sum(m.height for m in ms) + 0.25 * len(ms))
+        y_number_width = max((m.width for m in y_numbers), default=0.0)
+        left_pad = y_number_width + gap + (0 if rows else self.y_label.width + gap)
+        x_length = region.width - left_pad - right_gutter - 0.15
+
+        # x ticks: as many as fit the width
+        (x0, x1, xs), x_values, x_numbers = _fitting_ticks(
+            x_lim, n_x, x_length, label, lambda ms: sum(m.width for m in ms) + 0.5 * len(ms))
+        if not x_ticks:
+            x_values, x_numbers = [], []
+        self.x_lim, self.y_lim, self.x_step, self.y_step = (x0, x1), (y0, y1), xs, ys
+        axis_config = {"color": theme.muted, "stroke_width": 2, "include_tip": False,
+                       "tick_size": 0.05, "include_ticks": True}
+        self.axes = LowerLeftAxes(x_range=[x0, x1, xs], y_range=[y0, y1, ys], x_length=x_length,
+                                  y_length=y_length, axis_config=axis_config,
+                                  y_axis_config={"include_ticks": not rows},
+                                  x_axis_config={"include_ticks": x_ticks})
+        self.axes.move_to(ORIGIN)
+        lower_left = np.array([region.left + left_pad, region.bottom + bottom_pad, 0.0])
+        self.axes.shift(lower_left - self.axes.c2p(x0, y0))
+        self.x_numbers = VGroup(*[m.next_to(self.axes.c2p(v, y0), DOWN, buff=gap)
+                                  for m, v in zip(x_numbers, x_values)])
+        self.y_numbers = VGroup(*[m.next_to(self.axes.c2p(x0, v), LEFT, buff=gap)
+                                  for m, v in zip(y_numbers, y_values)])
+        if rows:
+            for m in self.y_numbers:
+                m.align_to(self.axes.c2p(x0, y0) + LEFT * (gap + y_number_width), LEFT)
+        bottom_of_numbers = (self.x_numbers.get_bottom()[1] if x_numbers
+                             else self.axes.c2p(x0, y0)[1])
+        self.x_label.move_to([(self.axes.c2p(x0, y0)[0] + self.axes.c2p(x1, y0)[0]) / 2,
+                              bottom_of_numbers - gap - self.x_label.height / 2, 0])
+        if rows:
+            self.y_label.next_to(self.axes.c2p(x0, y1), UP, buff=gap)
+            self.y_label.align_to(self.y_numbers, LEFT)
+        else:
+            self.y_label.move_to([region.left + self.y_label.width / 2,
+                                  (self.axes.c2p(x0, y0)[1] + self.axes.c2p(x0, y1)[1]) / 2, 0])
+        self.add(self.axes, self.x_numbers, self.y_numbers, self.x_label, self.y_label)
+
+    def c2p(self, x: float, y: float) -> np.ndarray:
+        """The scene point of data coordinates (x, y)."""
+        return self.axes.c2p(x, y)
+
+    def x_to_scene(self, x: float) -> float:
+        return float(self.axes.c2p(x, self.y_lim[0])[0])
+
+    def y_to_scene(self, y: float) -> float:
+        return float(self.axes.c2p(self.x_lim[0], y)[1])
+
+    def inside(self, x: float, y: float) -> bool:
+        return self.x_lim[0] <= x <= self.x_lim[1] and self.y_lim[0] <= y <= self.y_lim[1]
+
+    def clip(self, intercept: float, slope: float, x0: float | None = None,
+             x1: float | None = None) -> tuple[float, float] | None:
+        """The x-interval of y = intercept + slope x (within [x0, x1], default the axis) that lies
+        inside the plotted y-range, or None if the line misses the plot."""
+        lo = self.x_lim[0] if x0 is None else max(x0, self.x_lim[0])
+        hi = self.x_lim[1] if x1 is None else min(x1, self.x_lim[1])
+        y_lo, y_hi = self.y_lim
+        if abs(slope) > 1e-12:
+            a, b = sorted(((y_lo - intercept) / slope, (y_hi - intercept) / slope))
+            lo, hi = max(lo, a), min(hi, b)
+        elif not y_lo <= intercept <= y_hi:
+            return None
+        return (lo, hi) if hi > lo else None
+
+
+def make_axes(x_lim, y_lim, x_label: str, y_label: str, theme: Theme, region: Region = PLOT_REGION,
+              **options) -> PlotAxes:
+    """Themed axes filling `region` (default: the plot area), ticks at round numbers covering
+    x_lim and y_lim, axis labels naming the variables (with units). Options: n_x, n_y,
+    right_gutter (space kept free on the right for end labels), y_tick_labels {value: text} and
+    y_tick_colors {value: colour} for row charts (the y-axis label then sits above the rows)."""
+    return PlotAxes(x_lim, y_lim, x_label, y_label, theme, region=region, **options)
