@@ -208,7 +208,11 @@ class Session:
                   "theme": self.settings.theme}
         if self.settings.pace:
             header["pace"] = self.settings.pace
-        return manifest.update(self.folder, header, self.entries, place=self._place_file)
+        path = manifest.update(self.folder, header, self.entries, place=self._place_file)
+        from scripts.reproduce import write_kit  # the data and the same model for lme4 & co.
+
+        write_kit(self.folder, self.run_input)
+        return path
 
     def _place_file(self, entry: dict) -> None:
         place(self._sources[entry["path"]], self.folder / entry["path"])
