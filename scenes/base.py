@@ -18,6 +18,7 @@ from typing import Callable, ClassVar
 from manim import Scene
 
 from scenes import reads
+from scenes.screen_text import screen_numbers
 from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
 from scenes.theme import current_theme
 
@@ -86,7 +87,9 @@ class LectureScene(Scene):
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1
-        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time)})
+        shown = screen_numbers([*self.mobjects, *self.foreground_mobjects])
+        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time),
+                           "screen": shown})
         if _still_writer is not None:
             _still_writer(self, index, name)
             return
