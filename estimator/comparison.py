@@ -178,3 +178,17 @@ def compare_pooling(formula: str, table: dict, family: str = "gaussian",
     return PoolingComparison(complete, no_pooling, mixed, None,
                              "the boundary-corrected test is built for a random intercept, or a random "
                              "intercept and one slope")
+
+
+def mixture_density(x, df_mixture: tuple[int, int]) -> np.ndarray:
+    """The continuous part of the 50:50 chi-square mixture at x > 0 (a chi2(0) part is the point
+    mass 0.5 at zero, drawn apart): for the scene that draws the null distribution."""
+    x = np.asarray(x, float)
+    return sum(0.5 * chi2.pdf(x, df) for df in df_mixture if df > 0)
+
+
+def mixture_critical_value(alpha: float, df_mixture: tuple[int, int]) -> float:
+    """The statistic beyond which the boundary-corrected test rejects at level alpha."""
+    from scipy.optimize import brentq
+
+    return float(brentq(lambda t: mixture_p_value(t, df_mixture) - alpha, 1e-9, 200.0))
