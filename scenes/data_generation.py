@@ -247,8 +247,6 @@ class DataGeneration(LectureScene):
         if glmm:
             curves = group_curves(y_axes, xs, curves_mu, theme, stroke_width=2.5)
             fixed_curve = curve_path(y_axes, xs, fixed_mu, theme.grand_mean, stroke_width=4, dashed=True)
-            scale_note = wrapped_text(f"Response scale: {s.y_label}", PANEL_REGION.width, theme,
-                                      size=LABEL_SIZE, color=theme.muted)
             self.play(FadeOut(density), FadeOut(dots), run_time=0.5)
             self.play(Transform(axes, y_axes), *[Transform(src, c) for src, c in zip(sources, curves)],
                       FadeOut(fixed), FadeIn(fixed_curve), FadeIn(link_line), run_time=1.8)
