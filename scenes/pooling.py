@@ -289,7 +289,8 @@ class PoolingComparison(LectureScene):
             start = link_axes.c2p(own[j], row_of[j])
             drawn.add(VGroup(shrink_arrow(start, end, theme.group_color(j), buff=0.09),
                              hollow_mark(start, theme.group_color(j), radius=0.08), filled))
-        self.play(*[FadeOut(m) for m in old], Transform(axes, link_axes), run_time=1.2)
+        # a fade, not a morph: the row labels are not the old tick numbers
+        self.play(*[FadeOut(m) for m in old], FadeOut(axes), FadeIn(link_axes), run_time=1.2)
         self.play(Create(centre), LaggedStart(*[FadeIn(d) for d in drawn], lag_ratio=0.05), run_time=1.2)
 
 
