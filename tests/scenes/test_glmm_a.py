@@ -149,3 +149,12 @@ def test_user_count_csv_renders_and_the_sweep_says_there_is_no_simulation(tmp_pa
     metas = _rendered(out, statuses)
     assert "no simulation" in _narration(metas["VarianceComponents"], "sweep")
     assert _numbers(metas["PoolingComparison"])["y_axis_min"] >= 0.0
+
+
+def test_a_marks_own_narration_is_what_the_captions_say():
+    from scripts.pipeline.captions import cues_for
+
+    marks = [{"index": 1, "name": "icc", "time": 4.0, "narration": "Here ICC = 0.387."},
+             {"index": 2, "name": "sweep", "time": 8.0}]
+    cues = cues_for([(0.0, marks, {"icc": "The static text.", "sweep": "Static sweep."})])
+    assert [c.text for c in cues] == ["Here ICC = 0.387.", "Static sweep."]
