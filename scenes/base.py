@@ -2,7 +2,10 @@
 
 A slide point is a moment a lecturer would pause on; each scene declares its slide points (name
 and narration, in order) as the class attribute `slides`, and calls `self.slide_point(name)` at
-that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
+that moment in `construct`. Narration that names the fit's numbers (or differs per family) is
+passed as `self.slide_point(name, narration=text)`: the text is stored in the slide point's mark
+and the captions, handout and decks use it; the class's `slides` text, which the catalog reads
+without rendering, is the fallback (`glmm-explainer list`, and marks without their own text). The same marks drive the stills export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
 
 How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
@@ -72,9 +75,11 @@ class LectureScene(Scene):
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
 
-    def slide_point(self, name: str, hold: float = HOLD_SECONDS) -> None:
+    def slide_point(self, name: str, hold: float = HOLD_SECONDS, narration: str | None = None) -> None:
         """Hold (at least `hold` s; at the reading pace until the narration since the previous
-        mark can be read), then mark this moment as slide point `name` (declared in `slides`)."""
+        mark can be read), then mark this moment as slide point `name` (declared in `slides`).
+        `narration`: this render's own words for the slide point (e.g. with the fit's numbers
+        filled in); default the declared text."""
         names = self.slide_names()
         if name not in names:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' is not declared in slides")
@@ -83,13 +88,15 @@ class LectureScene(Scene):
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
         if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
-            hold = max(hold, reading_seconds(dict(self.slides)[name]) - since)
+            hold = max(hold, reading_seconds(narration or dict(self.slides)[name]) - since)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1
-        shown = screen_numbers([*self.mobjects, *self.foreground_mobjects])
-        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time),
-                           "screen": shown})
+        mark = {"index": index, "name": name, "time": float(self.renderer.time),
+                "screen": screen_numbers([*self.mobjects, *self.foreground_mobjects])}
+        if narration:
+            mark["narration"] = " ".join(narration.split())
+        self.marks.append(mark)
         if _still_writer is not None:
             _still_writer(self, index, name)
             return
