@@ -4,6 +4,9 @@ A slide point is a moment a lecturer would pause on; each scene declares its sli
 and narration, in order) as the class attribute `slides`, and calls `self.slide_point(name)` at
 that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
+A mark records when the picture stopped changing (`still_from`, the hold's start), so the
+animated deck can cut each slide's animation out of the scene's video without its hold; a scene
+names in `loop_slides` the slide points whose animation the deck should loop.
 
 How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
 code (the lecture input, presets, data files) it declares as class attributes (scenes/reads.py):
@@ -47,6 +50,9 @@ class LectureScene(Scene):
     reads_input: ClassVar[bool] = False
     presets: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()
+    # Slide points whose animation (from the previous slide point) the animated deck plays in a
+    # loop instead of once, e.g. a parameter sweep; every other segment plays once and holds.
+    loop_slides: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs):
         """Every construct runs with its scene's declared reads active (scenes/reads.py)."""
@@ -80,13 +86,19 @@ class LectureScene(Scene):
         expected = names[len(self.marks)] if len(self.marks) < len(names) else None
         if name != expected:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
+        unknown = sorted(set(self.loop_slides) - set(names))
+        if unknown:
+            raise ValueError(f"{type(self).__name__}: loop_slides names undeclared slide "
+                             f"point(s): {', '.join(unknown)}")
         if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
             hold = max(hold, reading_seconds(dict(self.slides)[name]) - since)
+        still_from = float(self.renderer.time)  # the picture stops changing here (the hold)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1
-        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time)})
+        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time),
+                           "still_from": still_from, "loop": name in self.loop_slides})
         if _still_writer is not None:
             _still_writer(self, index, name)
             return
