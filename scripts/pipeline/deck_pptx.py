@@ -2,7 +2,8 @@
 
 Animated, a slide holds its clip as an embedded MP4 (`shapes.add_movie`) full-bleed, with the
 slide's still as the poster frame: the slide shows where the animation lands, and a click on it
-plays the animation that leads there. A slide without a clip (static decks, or nothing moved
+plays the animation that leads there (looping it until the next slide when the scene
+asked for a loop). A slide without a clip (static decks, or nothing moved
 since the previous slide point) holds the still as a picture. The narration goes into the
 speaker notes; every slide's background is the theme's, so the edges of a still never show a
 white frame. Zip entries get a fixed date, so equal decks are equal bytes.
@@ -50,6 +51,8 @@ def write_pptx(target: Path, title: str, subtitle: str, slides, colours: dict[st
         if slide.video is not None:
             shape = page.shapes.add_movie(str(slide.video), Emu(left), 0, Emu(width), Emu(height),
                                           poster_frame_image=str(slide.image), mime_type="video/mp4")
+            if slide.loop:
+                _loop(page)
         else:
             shape = page.shapes.add_picture(str(slide.image), Emu(left), 0, Emu(width), Emu(height))
         shape.name = label
@@ -61,6 +64,14 @@ def write_pptx(target: Path, title: str, subtitle: str, slides, colours: dict[st
     buffer = io.BytesIO()
     prs.save(buffer)
     write_bytes(target, _fixed_zip(buffer.getvalue()))
+
+
+def _loop(slide) -> None:
+    """PowerPoint's "Loop until stopped": the media node's timing repeats indefinitely."""
+    from pptx.oxml.ns import qn
+
+    for media in slide._element.iter(qn("p:cMediaNode")):
+        media.find(qn("p:cTn")).set("repeatCount", "indefinite")
 
 
 def _paint(slide, colour) -> None:

@@ -100,6 +100,7 @@ def test_pptx_embeds_each_clip_with_its_still_as_poster_and_the_notes(rendered):
     assert len(slide_xml) == 4  # the cover and three slide points
     assert sum(n.endswith(".mp4") for n in media) == 3
     assert all("<p:video>" in xml and "videoFile" in xml for xml in slide_xml[1:])
+    assert ['repeatCount="indefinite"' in xml for xml in slide_xml[1:]] == [False, False, True]
     assert "The dot goes back and forth, in a loop." in notes
     posters = {n for n in media if n.endswith(".png")}
     # every movie shows its still before it plays (python-pptx stores equal images once: the
