@@ -126,3 +126,16 @@ def test_pace_with_a_static_deck_is_refused_in_one_line(tmp_path):
     code, stdout, stderr = glmm_explainer("slides", "--static", "--pace", "brisk", "--out", tmp_path)
     assert code == 2 and stderr.count("\n") == 1 and "drop --pace or --static" in stderr
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_a_loop_of_an_undeclared_slide_point_is_named():
+    from scenes.base import LectureScene
+
+    class Misnamed:  # the attributes slide_point reads, without rendering anything
+        slides = (("dot", "A dot."),)
+        loop_slides = ("orbitt",)
+        marks: list = []
+        slide_names = classmethod(LectureScene.slide_names.__func__)
+
+    with pytest.raises(ValueError, match="loop_slides names undeclared slide point\\(s\\): orbitt"):
+        LectureScene.slide_point(Misnamed(), "dot")
