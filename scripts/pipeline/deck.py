@@ -58,7 +58,8 @@ def build_deck(session, jobs: list[SceneJob], animated: bool, single_file: bool 
         return cached
     workdir = session.cache.new_workdir("deck")
     try:
-        slides = _gather(jobs, product, workdir, animated, deck_segments)
+        slides = _gather(jobs, product, workdir, animated, deck_segments,
+                         session.settings.parallel)
         one_file = single_file if single_file is not None else media_bytes(slides) < SINGLE_FILE_BYTES
         subtitle = " · ".join(_subtitle_lines(session)[:2])
         colours = theme_colours(theme)
@@ -89,12 +90,15 @@ def build_deck(session, jobs: list[SceneJob], animated: bool, single_file: bool 
 
 
 def _gather(jobs: list[SceneJob], product: str, workdir: Path, animated: bool,
-            deck_segments) -> list[DeckSlide]:
+            deck_segments, parallel: int = 1) -> list[DeckSlide]:
     """The deck's slides, with their stills (hard links into workdir/media) and, animated,
-    their clips cut into workdir/media."""
+    their clips cut into workdir/media (`parallel` ffmpeg processes at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     media = workdir / "media"
     media.mkdir(parents=True, exist_ok=True)
     slides: list[DeckSlide] = []
+    cuts = []
     for job in jobs:
         obj = job.found[product]
         marks = obj.meta["marks"]
@@ -109,9 +113,12 @@ def _gather(jobs: list[SceneJob], product: str, workdir: Path, animated: bool,
             clip = None
             if span is not None:
                 clip = media / f"{plain.stem}.mp4"
-                deck_segments.cut(video, span, clip)
+                cuts.append((video, span, clip))
             slides.append(DeckSlide(scene.name, scene.title, index, name, narration, still, clip,
                                     bool(mark.get("loop")) and clip is not None))
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:  # each cut is an ffmpeg process
+        for done in [pool.submit(deck_segments.cut, *cut) for cut in cuts]:
+            done.result()  # the first failure (an EncodeError: one line) stops the deck
     return slides
 
 
