@@ -7,6 +7,9 @@ passed as `self.slide_point(name, narration=text)`: the text is stored in the sl
 and the captions, handout and decks use it; the class's `slides` text, which the catalog reads
 without rendering, is the fallback (`glmm-explainer list`, and marks without their own text). The same marks drive the stills export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
+A mark records when the picture stopped changing (`still_from`, the hold's start), so the
+animated deck can cut each slide's animation out of the scene's video without its hold; a scene
+names in `loop_slides` the slide points whose animation the deck should loop.
 
 How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
 code (the lecture input, presets, data files) it declares as class attributes (scenes/reads.py):
@@ -51,6 +54,9 @@ class LectureScene(Scene):
     reads_input: ClassVar[bool] = False
     presets: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()
+    # Slide points whose animation (from the previous slide point) the animated deck plays in a
+    # loop instead of once, e.g. a parameter sweep; every other segment plays once and holds.
+    loop_slides: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs):
         """Every construct runs with its scene's declared reads active (scenes/reads.py)."""
@@ -86,13 +92,19 @@ class LectureScene(Scene):
         expected = names[len(self.marks)] if len(self.marks) < len(names) else None
         if name != expected:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
+        unknown = sorted(set(self.loop_slides) - set(names))
+        if unknown:
+            raise ValueError(f"{type(self).__name__}: loop_slides names undeclared slide "
+                             f"point(s): {', '.join(unknown)}")
         if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
             hold = max(hold, reading_seconds(narration or dict(self.slides)[name]) - since)
+        still_from = float(self.renderer.time)  # the picture stops changing here (the hold)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1
         mark = {"index": index, "name": name, "time": float(self.renderer.time),
+                "still_from": still_from, "loop": name in self.loop_slides,
                 "screen": screen_numbers([*self.mobjects, *self.foreground_mobjects])}
         if narration:
             mark["narration"] = " ".join(narration.split())
