@@ -81,11 +81,15 @@ class LectureScene(Scene):
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
 
-    def slide_point(self, name: str, hold: float = HOLD_SECONDS, narration: str | None = None) -> None:
+    def slide_point(self, name: str, hold: float = HOLD_SECONDS, narration: str | None = None,
+                    question: str | None = None, answer: str | None = None) -> None:
         """Hold (at least `hold` s; at the reading pace until the narration since the previous
         mark can be read), then mark this moment as slide point `name` (declared in `slides`).
         `narration`: this render's own words for the slide point (e.g. with the fit's numbers
-        filled in); default the declared text."""
+        filled in); default the declared text. Predict, then reveal: `question` marks a slide
+        point that poses a question before its answer is shown (the deck pauses there, the
+        exercise sheet asks it); `answer` marks the slide point that reveals the answer to the
+        scene's latest question, in words from the fit (the answer key)."""
         names = self.slide_names()
         if name not in names:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' is not declared in slides")
@@ -108,6 +112,10 @@ class LectureScene(Scene):
                 "screen": screen_numbers([*self.mobjects, *self.foreground_mobjects])}
         if narration:
             mark["narration"] = " ".join(narration.split())
+        if question:
+            mark["question"] = " ".join(question.split())
+        if answer:
+            mark["answer"] = " ".join(answer.split())
         self.marks.append(mark)
         if _still_writer is not None:
             _still_writer(self, index, name)
