@@ -103,13 +103,14 @@ DARK = Theme(name="dark", background="#111418", foreground="#F2F2F2", muted="#8A
              truth="#6E7681", residual="#CC79A7", between="#009E73", within="#D55E00",
              warning="#D55E00")
 # Light: the meaning colours darkened to 4.5:1 on white, the group colours (Okabe-Ito, darker
-# blue first) to 3:1 as marks; as text the blue goes to navy so it stays apart from sky blue.
+# blue first) to 3:1 as marks; as text the blue goes to navy (apart from sky blue) and the
+# yellow to olive (apart from orange).
 LIGHT = Theme(name="light", background="#FFFFFF", foreground="#1A1A1A", muted="#6B7078",
               complete="#1A1A1A", no_pool="#A96505", partial="#0072B2", grand_mean="#7A5C00",
               truth="#8E949B", residual="#AA4499", between="#068561", within="#C15503",
               warning="#C0392B",
               groups=("#E69F00", "#0072B2", "#009E73", "#F0E442", "#56B4E9", "#D55E00", "#CC79A7"),
-              text_variants=(("#0072B2", "#00507E"),))
+              text_variants=(("#0072B2", "#00507E"), ("#F0E442", "#6A6303"), ("#A0960C", "#6A6303")))
 THEMES = {"dark": DARK, "light": LIGHT}
 DEFAULT_THEME = "dark"
 THEME_ENV = "GLMM_EXPLAINER_THEME"

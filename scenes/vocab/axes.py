@@ -293,7 +293,7 @@ class PlotAxes(VGroup):
             return
         index_of = {v: k for k, v in enumerate(values)}
         first = [index_of[v] for v in priority if v in index_of]
-        shown = set(thin_labels(targets, height + 0.05, min(targets), max(targets), first))
+        shown = set(thin_labels(targets, height + 0.05, min(targets), max(targets), first, near=1.0))
         for k, (v, m) in enumerate(zip(values, numbers)):
             self.row_shown[v] = k in shown
             if k not in shown:
@@ -302,7 +302,7 @@ class PlotAxes(VGroup):
         self.rows_note = Text(note, font=FONT, font_size=LABEL_SIZE, color=self.theme.muted)
 
     def _place_rows_note(self, gap) -> None:
-        if not self.rows_note.has_points() or isinstance(self.rows_note, VectorizedPoint):
+        if isinstance(self.rows_note, VectorizedPoint):
             return
         right = self.region.right
         room = right - (self.y_label.get_right()[0] + 0.4)

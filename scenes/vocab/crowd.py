@@ -15,6 +15,7 @@ import numpy as np
 from scenes.vocab.words import plural
 
 CROWD_FROM = 12          # up to this many groups every group gets full ink
+NEAR = 0.6              # a thinned label's target is at least this many gaps from the others
 MIN_INK = 0.35           # the thinnest / faintest a group gets (at ~100 groups and beyond)
 
 
@@ -86,22 +87,28 @@ def label_capacity(lo: float, hi: float, gap: float) -> int:
 
 
 def thin_labels(targets: Sequence[float], gap: float, lo: float, hi: float,
-                priority: Sequence[int] = ()) -> list[int]:
+                priority: Sequence[int] = (), near: float = NEAR) -> list[int]:
     """Which of the labels aimed at `targets` to draw, so the drawn ones fit `gap` apart in
     [lo, hi] and sit next to what they label: all when they fit; otherwise the `priority`
-    indices, then the top and bottom, then labels evenly spread whose targets are at least a
-    gap from every chosen one (so their leaders stay short). Sorted indices."""
+    indices, then the top and bottom, then labels evenly spread whose targets are at least
+    `near` gaps from every chosen one (so leaders stay short; near=1 for labels that cannot
+    move, such as row labels). Sorted indices."""
     n = len(targets)
     capacity = label_capacity(lo, hi, gap)
     if n <= capacity:
         return list(range(n))
-    chosen: list[int] = [int(i) for i in dict.fromkeys(priority) if 0 <= int(i) < n][:capacity]
-    ranked = list(np.argsort(np.asarray(targets, float), kind="stable"))
-    for i in even_order(ranked):
+    chosen: list[int] = []
+
+    def clear(i) -> bool:
+        return all(abs(targets[i] - targets[c]) >= near * gap - 1e-9 for c in chosen)
+
+    wanted = [int(i) for i in dict.fromkeys(priority) if 0 <= int(i) < n]
+    ranked = [int(i) for i in np.argsort(np.asarray(targets, float), kind="stable")]
+    for k, i in enumerate(wanted + even_order(ranked)):
         if len(chosen) >= capacity:
             break
-        if i not in chosen and all(abs(targets[i] - targets[c]) >= 0.95 * gap for c in chosen):
-            chosen.append(int(i))
+        if i not in chosen and (k == 0 or clear(i)):
+            chosen.append(i)
     return sorted(chosen)
 
 
