@@ -172,3 +172,34 @@ def test_transparent_light_still_has_no_white_fringes(tmp_path, monkeypatch):
     near_white = (edge[:, :3].min(axis=1) > 200)
     # the title card's text is the foreground (#1A1A1A) and dark colours: edges must be too
     assert near_white.mean() < 0.05, near_white.mean()
+
+
+# ---------------------------------------------------------------- results table
+def test_results_table_names_the_predictor_and_the_slope_spread(tmp_path, monkeypatch):
+    from manim import Text as _Text
+
+    from scenes.results import ModelResults, fixef_names, own_range, sd_row_name
+    from tests.scenes.rendering import render_low
+
+    from estimator.presets import load_preset
+    from scenes import context
+
+    path = tmp_path / "class.json"
+    context.write_input_file(str(path), load_preset("fan-in").replace(group_label="class"))
+    monkeypatch.setenv(context.INPUT_ENV, str(path))
+    context.lecture_input.cache_clear()
+    lecture = context.lecture_input()
+    fit = lecture.fit()
+    assert fixef_names(fit, lecture.scenario.replace(x_label="hours of homework"))["x"] == \
+        "hours of homework (x)"
+    assert fixef_names(fit, lecture.scenario)["(Intercept)"] == "intercept"
+    assert [sd_row_name(fit, t, k) for k, t in enumerate(fit.re_terms)] == \
+        ["SD of intercepts (\u03c4\u2080)", "SD of slopes (\u03c4\u2081)"]
+    own = [c["x"] for c in fit.no_pooling["separate"].values() if c]
+    assert own_range(fit, "x") == (min(own), max(own)) and min(own) < max(own)
+    scene = render_low(ModelResults, tmp_path, monkeypatch)
+    assert scene.displayed["no_pool_x_min"] == pytest.approx(min(own))
+    assert scene.displayed["no_pool_x_max"] == pytest.approx(max(own))
+    shown = [m.original_text for top in scene.mobjects for m in top.get_family() if isinstance(m, _Text)]
+    assert any(f"in {fit.n_groups} classes;" in t for t in shown), shown
+    context.lecture_input.cache_clear()
