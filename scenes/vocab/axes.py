@@ -310,6 +310,32 @@ class PlotAxes(VGroup):
             self.rows_note.scale_to_fit_width(max(room, 0.5))
         self.rows_note.move_to([right - self.rows_note.width / 2, self.y_label.get_center()[1], 0])
 
+    @property
+    def row_spacing(self) -> float:
+        """Scene units between two neighbouring rows of a row chart (y values 1 apart)."""
+        return abs(self.y_to_scene(1.0) - self.y_to_scene(0.0))
+
+    def row_mark_radius(self, default: float = 0.09) -> float:
+        """A mark radius for a row chart: `default`, smaller when rows are close, so marks of
+        neighbouring rows never touch (100 rows: about 0.02)."""
+        return float(min(default, max(0.42 * self.row_spacing, 0.012)))
+
+    def row_side_labels(self, texts: dict, color: str | None = None, size: int = LABEL_SIZE,
+                        buff: float = 0.2) -> VGroup:
+        """Text beside each row, right of the plot (e.g. "n = 4"): {row value: text}. Rows whose
+        label the axes hid (row_shown False) get an invisible one, so the two columns always
+        agree; keep `right_gutter` wide enough for the widest. Returns a VGroup in `texts`
+        order."""
+        right = self.x_to_scene(self.x_lim[1])
+        out = VGroup()
+        for value, text in texts.items():
+            label = Text(text, font=FONT, font_size=size, color=self.theme.ink(color or self.theme.muted))
+            label.move_to([right + buff + label.width / 2, self.y_to_scene(value), 0])
+            if not self.row_shown.get(value, True):
+                label.set_opacity(0.0)
+            out.add(label)
+        return out
+
     def c2p(self, x: float, y: float) -> np.ndarray:
         """The scene point of data coordinates (x, y)."""
         return self.axes.c2p(x, y)

@@ -70,7 +70,7 @@ def test_with_contrast_darkens_on_white_and_lightens_on_black():
 
 def test_text_builders_use_the_text_variants():
     theme = LIGHT
-    pale = theme.group_color(3)              # Okabe-Ito yellow as a mark on white
+    pale = theme.group_color(0)              # Okabe-Ito orange as a mark on white (3:1)
     assert contrast_ratio(pale, theme.background) < TEXT_CONTRAST
     expected = theme.ink(pale)
     assert _hex(body_text("G04", theme, color=pale)) == expected
@@ -82,3 +82,32 @@ def test_text_builders_use_the_text_variants():
     assert _hex(axes.y_numbers[1]) == expected
     labels = end_labels(axes, [("G04", 0.5, pale)], theme)
     assert _hex(labels[0].label) == expected
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
+CVD = {"protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                      (-0.003882, -0.048116, 1.051998)),
+       "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                        (-0.011820, 0.042940, 0.968881)),
+       "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602),
+                      (0.004733, 0.691367, 0.303900))}
+
+
+def _seen(color: str, matrix) -> tuple[float, float, float]:
+    from scenes.contrast import _gamma, _linear, hex_to_rgb, rgb_to_hex
+
+    linear = [_linear(c) for c in hex_to_rgb(color)]
+    out = [min(max(sum(m * c for m, c in zip(row, linear)), 0.0), 1.0) for row in matrix]
+    return _to_oklab(rgb_to_hex(_gamma(c) for c in out))
+
+
+@pytest.mark.parametrize("theme", THEMES.values(), ids=list(THEMES))
+@pytest.mark.parametrize("kind", list(CVD))
+def test_group_marks_stay_apart_for_colour_blind_viewers(theme, kind):
+    """The darker variants on white must not merge two groups for a colour-blind viewer: every
+    pair of mark colours stays >= 0.025 apart in OKLab under a simulated dichromacy (pure
+    Okabe-Ito: >= 0.075; the old light palette's orange and dark yellow: 0.017)."""
+    seen = [_seen(theme.group_color(j), CVD[kind]) for j in range(len(theme.groups))]
+    for (i, a), (j, b) in itertools.combinations(enumerate(seen), 2):
+        distance = sum((p - q) ** 2 for p, q in zip(a, b)) ** 0.5
+        assert distance >= 0.025, (theme.name, kind, theme.group_color(i), theme.group_color(j), distance)

@@ -203,3 +203,14 @@ def test_results_table_names_the_predictor_and_the_slope_spread(tmp_path, monkey
     shown = [m.original_text for top in scene.mobjects for m in top.get_family() if isinstance(m, _Text)]
     assert any(f"in {fit.n_groups} classes;" in t for t in shown), shown
     context.lecture_input.cache_clear()
+
+
+def test_row_side_labels_follow_the_row_labels():
+    n = 60
+    axes = make_axes((0, 10), (-0.6, n - 0.4), "intercept", "school", LIGHT, right_gutter=1.0,
+                     y_tick_labels={float(r): f"G{r:02d}" for r in range(n)})
+    side = axes.row_side_labels({float(r): f"n = {r}" for r in range(n)})
+    visible = [m for m in side if m.get_fill_opacity() > 0.05]
+    assert len(visible) == sum(axes.row_shown.values())
+    assert all(not _overlap(a, b) for a, b in itertools.combinations(visible, 2))
+    assert axes.row_mark_radius() < 0.05
