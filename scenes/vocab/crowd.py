@@ -112,8 +112,11 @@ def thin_labels(targets: Sequence[float], gap: float, lo: float, hi: float,
     return sorted(chosen)
 
 
-def labels_note(shown: int, total: int, group_word: str = "group") -> str:
-    """'labels shown for 12 of 30 schools' (empty when every group is labelled)."""
+def labels_note(shown: int, total: int, group_word: str = "group", short: bool = False) -> str:
+    """'labels shown for 12 of 30 schools', or with short=True (a narrow label column)
+    '12 of 30 schools labelled'; empty when every group is labelled."""
     if shown >= total:
         return ""
+    if short:
+        return f"{shown} of {total} {plural(group_word, total)} labelled"
     return f"labels shown for {shown} of {total} {plural(group_word, total)}"

@@ -234,7 +234,7 @@ def end_labels(axes: PlotAxes, items: Sequence[tuple[str, float, str]], theme: T
     When not all labels fit `gap` apart, only a subset is drawn (the `priority` item indices
     first, e.g. the focus group, then the top and bottom and labels spread evenly: thin_labels);
     the others stay in the group, invisible (so Transform between two calls still pairs them),
-    and `.note` ("labels shown for 12 of 30 groups", muted, at the top of the label column) is
+    and `.note` ("12 of 30 groups labelled", muted, at the top of the label column) is
     the group's last member. `.shown_count` says how many are drawn."""
     x = axes.x_lim[1] if x is None else x
     x_scene = axes.x_to_scene(x)
@@ -248,10 +248,10 @@ def end_labels(axes: PlotAxes, items: Sequence[tuple[str, float, str]], theme: T
         region = getattr(axes, "region", None)
         room = (region.right if region is not None else label_left + 2.0) - label_left
         # the note takes the top of the label column; the labels share what is left
-        probe = _note_text(labels_note(len(shown), len(items), group_word), room, theme, size)
+        probe = _note_text(labels_note(len(shown), len(items), group_word, True), room, theme, size)
         hi = axes.y_to_scene(axes.y_lim[1]) - probe.height - gap / 2
         shown = thin_labels(targets, gap, lo, hi, priority)
-        note = _note_text(labels_note(len(shown), len(items), group_word), room, theme, size)
+        note = _note_text(labels_note(len(shown), len(items), group_word, True), room, theme, size)
         note.move_to([label_left + note.width / 2, axes.y_to_scene(axes.y_lim[1]) - note.height / 2, 0])
     placed = dict(zip(shown, spread_positions([targets[i] for i in shown], gap, lo, hi)))
     out = VGroup()

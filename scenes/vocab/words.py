@@ -15,9 +15,13 @@ def plural(word: str, n: int | None = None) -> str:
     """The plural of `word` (or `word` itself when n == 1): irregulars (child -> children,
     person -> people), -s/-x/-z/-ch/-sh -> +es (class -> classes), consonant + y -> ies
     (city -> cities). Only the last word of a phrase changes ("hospital ward" -> "hospital
-    wards"); the case of the word is kept ("Class" -> "Classes")."""
+    wards", "school (by size)" -> "schools (by size)"); the case of the word is kept
+    ("Class" -> "Classes")."""
     if n == 1 or not word.strip():
         return word
+    if word.rstrip().endswith(")") and " (" in word:        # "school (by size)" -> "schools (by size)"
+        stem, _, note = word.rpartition(" (")
+        return f"{plural(stem)} ({note}"
     head, sep, last = word.rpartition(" ")
     lower = last.lower()
     if lower in UNCHANGED:
