@@ -56,6 +56,7 @@ class PoolingComparison(LectureScene):
 
     description = "Complete, no and partial pooling: the same group lines morph into the mixed model's."
     reads_input = True
+    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     families = ("gaussian",)
     slides = (
         ("complete", "Complete pooling fits one line to everybody and ignores the groups. Efficient, "
@@ -193,6 +194,7 @@ class PoolingTradeoff(LectureScene):
 
     description = "Bias and variance: each method's intercept errors against the truth, and their RMSE."
     reads_input = True
+    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     needs_truth = True
     families = ("gaussian",)
     slides = (
