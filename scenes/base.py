@@ -49,6 +49,7 @@ class LectureScene(Scene):
     presets: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()
     lecture_preset: ClassVar[str | None] = None
+    plots_against_x: ClassVar[bool] = True   # False: draws no lines in x (no held-predictor note)
 
     def __init_subclass__(cls, **kwargs):
         """Every construct runs with its scene's declared reads active (scenes/reads.py)."""

@@ -13,7 +13,9 @@ file at all) runs each scene that declares a `lecture_preset` on that preset ins
 scenario cannot make every scene's point (a Simpson reversal needs groups spread along x, the
 shrinkage arrows need small groups). `lecture_input()` then returns the preset, with
 `shown_preset` set, and puts a small "shown with the <name> preset" note on the scene
-(scenes/vocab/notes.py), so a viewer knows the data changed. `input_for(SceneClass)` gives the
+(scenes/vocab/notes.py), so a viewer knows the data changed. Likewise the scene's main fit
+(`LectureInput.fit()`) of a model with several predictors puts "other predictors held at: ..."
+on every scene that draws lines against x (all but those declaring `plots_against_x = False`). `input_for(SceneClass)` gives the
 input a scene gets without rendering it (the tests check each scene's claims on it).
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ import numpy as np
 from estimator.design import build_design
 from estimator.fit import fit
 from estimator.formula import parse_formula
+from estimator.held import plotted_predictor
 from estimator.result import FitResult
 from estimator.scenario import Scenario, scenario_from_dict
 from estimator.simulate import SimulatedData, simulate
@@ -71,8 +74,8 @@ class LectureInput:
         as numbers for plotting (labels in the estimator's order)."""
         spec = self.spec
         design = build_design(spec, self.table, trials=self.trials)
-        x_name = next((k for k in (*spec.fixed, *spec.random) if k in design.predictors), None)
-        x = design.predictors[x_name] if x_name else np.zeros(design.n_obs)   # first numeric one
+        x_name = plotted_predictor(spec, design)      # the first numeric one (estimator/held.py)
+        x = design.predictors[x_name] if x_name else np.zeros(design.n_obs)
         y = design.y / design.trials if design.trials is not None else design.y
         return x, y, design.group, design.group_labels
 
@@ -83,6 +86,7 @@ class LectureInput:
             if cached is None:
                 cached = fit(self.formula, self.table, family=self.family, trials=self.trials)
                 object.__setattr__(self, "_main_fit", cached)   # frozen, but the fit is derived
+            _held_note_on_active_scene(cached)
             return cached
         return fit(formula or self.formula, table if table is not None else self.table,
                    family=self.family, trials=self.trials, **options)
@@ -141,6 +145,17 @@ def _lecture_preset_input(name: str) -> LectureInput:
     return dataclasses.replace(input_from_scenario(load_preset(name)), shown_preset=name)
 
 
+def _held_note_on_active_scene(result: FitResult) -> None:
+    """With several predictors, the lines a scene draws from this fit hold the others fixed
+    (estimator/plotted.py): say where, unless the scene draws no lines (plots_against_x)."""
+    scene = reads.active_scene()
+    if scene is None or not getattr(type(scene), "plots_against_x", True):
+        return
+    from estimator.plotted import held_note
+
+    _note_on_active_scene(held_note(result))
+
+
 def _note_on_active_scene(text: str | None) -> None:
     """Put `text` on the rendering scene (once per note), in the notes corner of the title strip."""
     scene = reads.active_scene()
@@ -182,10 +197,18 @@ def _load_lecture_input() -> LectureInput:
     spec = parse_formula(payload["formula"])
     # A user's data speak in their own column names: the axes and titles use them.
     x_name = (spec.fixed + spec.random + ("",))[0]
-    scenario = scenario.replace(x_label=x_name or scenario.x_label, y_label=spec.response,
-                                group_label=spec.group)
+    scenario = scenario.replace(x_label=_plain(x_name) or scenario.x_label,
+                                y_label=_plain(spec.response), group_label=_plain(spec.group))
     return LectureInput(scenario=scenario, data=None, table=read_csv(payload["data_csv"]),
                         formula=payload["formula"], family=scenario.family, trials=payload.get("trials"))
+
+
+def _plain(name: str) -> str:
+    """A column name as the user wrote it in the CSV: `exam score` (R's quoting of a name with
+    spaces) is shown as exam score; expressions such as log(x) stay as they are."""
+    if len(name) > 2 and name[0] == name[-1] == "`" and "`" not in name[1:-1]:
+        return name[1:-1]
+    return name
 
 
 # The loaded input is cached per process; tests that point INPUT_ENV elsewhere clear it.

@@ -31,6 +31,7 @@ class VarianceComponents(LectureScene):
 
     description = "Variance components: tau0^2 between groups, sigma^2 within, the ICC and its 0.05 rule."
     reads_input = True
+    plots_against_x = False   # variance components: no lines in x, no held-predictor note
     families = ("gaussian",)
     slides = (
         ("split", "The total variance of the outcome splits into two parts: how much the groups "
