@@ -45,7 +45,8 @@ class LectureScene(Scene):
     """Subclasses set `description` (one line), `slides` ((name, narration), ...) and, if the
     scene needs the simulation's truth, `needs_truth = True` (skipped for a user's own data).
     They declare what they read: `reads_input = True` for the lecture input, `presets` for
-    built-in presets they load, `data_files` for files next to their module (scenes/reads.py)."""
+    built-in presets they load, `data_files` for files next to their module, and
+    `lecture_preset` for the preset they show when the user gave no input (scenes/reads.py)."""
 
     description: ClassVar[str] = ""
     slides: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -57,6 +58,8 @@ class LectureScene(Scene):
     # Slide points whose animation (from the previous slide point) the animated deck plays in a
     # loop instead of once, e.g. a parameter sweep; every other segment plays once and holds.
     loop_slides: ClassVar[tuple[str, ...]] = ()
+    lecture_preset: ClassVar[str | None] = None
+    plots_against_x: ClassVar[bool] = True   # False: draws no lines in x (no held-predictor note)
 
     def __init_subclass__(cls, **kwargs):
         """Every construct runs with its scene's declared reads active (scenes/reads.py)."""

@@ -75,6 +75,7 @@ class PoolingComparison(LectureScene):
 
     description = "Complete, no and partial pooling: the same group curves morph into the mixed model's."
     reads_input = True
+    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("complete", "Complete pooling fits one line to everybody and ignores the groups. Efficient, "
@@ -299,6 +300,7 @@ class PoolingTradeoff(LectureScene):
 
     description = "Bias and variance: each method's intercept errors against the truth, and their RMSE in this draw."
     reads_input = True
+    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     needs_truth = True
     families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (

@@ -55,6 +55,7 @@ class ModelResults(LectureScene):
 
     description = "Results table: fixed effects with SEs, variance components, ICC, logLik/AIC/BIC."
     reads_input = True
+    plots_against_x = False   # a table of every coefficient: no held-predictor note
     slides = (
         ("fixed", "The fixed effects side by side: complete pooling ignores the groups, no pooling "
                   "gives each group its own intercept, the mixed model estimates the average line "
