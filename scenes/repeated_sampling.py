@@ -29,6 +29,7 @@ class RepeatedSampling(LectureScene):
                    "ways; each group's error by group size, and each method's RMSE with its Monte Carlo error.")
     reads_input = True
     needs_truth = True
+    lecture_preset = "unequal-groups"   # the default lecture: small unequal groups, where pooling matters
     slides = (
         ("one_draw", "One data set, fitted three ways: each dot is one group's error, the estimate "
                      "minus the true intercept. In a single draw any method can look best. Which "

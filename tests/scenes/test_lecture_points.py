@@ -79,8 +79,8 @@ def _render_checked(scene_cls, tmp_path, monkeypatch):
     """Render at -ql; at every slide point all text stays in the safe area, unoverlapped (the
     preset note included)."""
     class Checked(scene_cls):
-        def slide_point(self, name, hold=HOLD_SECONDS):
-            super().slide_point(name, hold)
+        def slide_point(self, name, hold=HOLD_SECONDS, **options):
+            super().slide_point(name, hold, **options)
             texts = _texts(self)
             for t in texts:
                 assert SAFE_REGION.contains(t, tol=0.02), (name, "outside the safe area", t)

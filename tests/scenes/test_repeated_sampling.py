@@ -11,7 +11,7 @@ from tests.pipeline.test_reproduce import pytestmark, run_cli  # noqa: F401  (sa
 
 
 def test_the_rmse_slide_shows_the_estimators_numbers(tmp_path):
-    result = run_cli(tmp_path, "stills", "RepeatedSampling", "-q", "low", "--preset", "small-groups")
+    result = run_cli(tmp_path, "stills", "RepeatedSampling", "-q", "low", "--preset", "small-groups")  # an explicit preset wins over lecture_preset
     assert result.returncode == 0, result.stderr
     [sidecar] = list((tmp_path / "media").glob("*/low-dark/screen_numbers.json"))
     slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["RepeatedSampling"]}
