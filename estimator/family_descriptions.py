@@ -121,8 +121,8 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         glmmtmb_template="glmmTMB({formula}, data = {data})",
         brms_template="brm({formula}, data = {data}, family = gaussian())",
         reference_fitter="lme4", mean_bounds=(None, None),
-        guide=("Continuous outcomes with roughly symmetric, constant spread around each group's "
-               "line: the identity link, so effects add on the outcome's own scale.")),
+        guide=("Gaussian: continuous outcomes with roughly symmetric, constant spread around each "
+               "group's line take the identity link, so effects add on the outcome's own scale.")),
     FamilyDescription(
         name="poisson", label="Poisson", title="Poisson GLMM", r_family="poisson",
         data_kind="counts", data_detail="Counts 0, 1, 2, ...",
@@ -136,8 +136,8 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         glmmtmb_template="glmmTMB({formula}, data = {data}, family = poisson)",
         brms_template="brm({formula}, data = {data}, family = poisson())",
         reference_fitter="lme4", mean_bounds=(0.0, None),
-        guide=("Counts of events per unit or period: the log link keeps the expected count "
-               "positive and makes effects multiplicative, as rate ratios. Units observed for "
+        guide=("Poisson: counts of events per unit or period take the log link, which keeps the "
+               "expected count positive and makes effects rate ratios; units observed for "
                "different times need offset(log(time)).")),
     FamilyDescription(
         name="binomial", label="Logistic", title="Logistic GLMM", r_family="binomial",
@@ -152,8 +152,8 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         glmmtmb_template="glmmTMB({formula}, data = {data}, family = binomial)",
         brms_template="brm({formula}, data = {data}, family = bernoulli())",
         reference_fitter="lme4", mean_bounds=(0.0, 1.0),
-        guide=("Yes/no outcomes, or successes out of n trials: the logit link keeps each "
-               "probability between 0 and 1 and makes effects odds ratios.")),
+        guide=("Logistic: yes/no outcomes, or successes out of n trials, take the logit link, which "
+               "keeps each probability between 0 and 1 and makes effects odds ratios.")),
     FamilyDescription(
         name="gamma", label="Gamma", title="Gamma GLMM", r_family="Gamma",
         data_kind="positive, skewed values", data_detail="Positive, right-skewed values",
@@ -168,9 +168,9 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         glmmtmb_template='glmmTMB({formula}, data = {data}, family = Gamma(link = "log"))',
         brms_template='brm({formula}, data = {data}, family = Gamma(link = "log"))',
         reference_fitter="glmmTMB", mean_bounds=(0.0, None),
-        guide=("Positive, right-skewed values (times, costs, concentrations) whose spread grows "
-               "with the mean: the log link makes effects multiplicative, and the coefficient "
-               "of variation 1/sqrt(shape) is the same at every mean.")),
+        guide=("Gamma: positive, right-skewed values (times, costs, concentrations) whose spread grows "
+               "with the mean take the log link, which makes effects multiplicative; the "
+               "coefficient of variation 1/√shape is the same at every mean.")),
 )}
 
 FAMILY_NAMES: tuple[str, ...] = tuple(DESCRIPTIONS)

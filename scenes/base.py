@@ -22,6 +22,7 @@ from typing import Callable, ClassVar
 
 from manim import Scene
 
+from estimator.family_descriptions import FAMILY_NAMES
 from scenes import reads
 from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
 from scenes.theme import current_theme
@@ -48,7 +49,7 @@ class LectureScene(Scene):
     description: ClassVar[str] = ""
     slides: ClassVar[tuple[tuple[str, str], ...]] = ()
     needs_truth: ClassVar[bool] = False
-    families: ClassVar[tuple[str, ...]] = ("gaussian", "poisson", "binomial", "gamma")
+    families: ClassVar[tuple[str, ...]] = FAMILY_NAMES
     reads_input: ClassVar[bool] = False
     presets: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()

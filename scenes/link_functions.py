@@ -14,8 +14,8 @@ the scene's family, else the family's preset (and the panel says so).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, UP, Create, DashedLine, DashedVMobject, Dot, FadeIn, FadeOut, LaggedStart, Line, Text,
-                   Transform, VGroup, VMobject)
+from manim import (DOWN, LEFT, UP, Create, DashedLine, DashedVMobject, Dot, FadeIn, FadeOut, LaggedStart,
+                   Line, Text, Transform, VGroup, VMobject)
 
 from estimator.families import get_family
 from estimator.family_descriptions import FAMILY_NAMES, describe_family
@@ -23,8 +23,9 @@ from estimator.family_effects import family_effects
 from scenes.base import LectureScene
 from scenes.context import lecture_input, preset_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
-from scenes.vocab import (PANEL_REGION, Readout, Region, code_text, legend_entry, coef_pairs, data_cloud, make_axes, math_tex,
-                          padded_range, scene_fit, side_panel, title_text, wrapped_text, x_axis_limits)
+from scenes.vocab import (PANEL_REGION, Readout, Region, code_text, coef_pairs, data_cloud, legend_entry,
+                          make_axes, math_tex, padded_range, scene_fit, side_panel, title_text, wrapped_text,
+                          x_axis_limits)
 
 GRID_POINTS = 48
 READOUT_SIZE = 22
@@ -70,7 +71,7 @@ def r_lines(call: str) -> str:
     arguments indented as in a script: a panel is narrow, and one long line would be shrunk to
     an unreadable size."""
     head, sep, tail = call.partition(", data")
-    if not sep:
+    if not sep or len(call) <= CALL_LINE_CHARS:
         return call
     rest = "    data" + tail
     if len(rest) > CALL_LINE_CHARS:
@@ -261,8 +262,8 @@ class LogisticLink(LinkFunction):
         x0, x1 = axes.x_lim
         half = DashedLine(axes.c2p(x0, 0.5), axes.c2p(x1, 0.5), color=theme.muted, stroke_width=2,
                           dash_length=0.08)
-        typical = DashedVMobject(curve(axes, xs, family.linkinv(g00 + g10 * xs)).set_stroke(theme.grand_mean, 4),
-                                 num_dashes=40)
+        typical = curve(axes, xs, family.linkinv(g00 + g10 * xs)).set_stroke(theme.grand_mean, 4)
+        typical = DashedVMobject(typical, num_dashes=40)
         marks = [half, typical]
         if at is not None and x0 <= at <= x1:
             self.record_number("steepest_x", at)
@@ -289,9 +290,9 @@ class GammaLink(LinkFunction):
                 "scale every {group} is a straight line, log μᵢⱼ = γ̂₀₀ + γ̂₁₀·xᵢⱼ + u₀ⱼ, here "
                 "with γ̂₀₀ = {gamma00} and γ̂₁₀ = {gamma10}."),
         ("response", "exp() makes the effects multiplicative: one more unit of {x} multiplies the "
-                     "mean by exp(γ̂₁₀) = {mean_ratio}, {change} per unit. The spread grows with the mean, "
-                     "while the coefficient of variation 1/√ν̂ = {cv} (shape ν̂ = {shape}) is the "
-                     "same at every mean."),
+                     "mean by exp(γ̂₁₀) = {mean_ratio}, {change} per unit. The spread grows with the "
+                     "mean, while the coefficient of variation 1/√ν̂ = {cv} (shape ν̂ = {shape}) is "
+                     "the same at every mean."),
         ("guide", "glmmTMB with a Gamma log-link family fits this model, and this estimator gives "
                   "glmmTMB's answers. The ICC takes log(1 + 1/ν̂) = {latent_variance} as the "
                   "residual variance on the log scale, the lognormal approximation: with "
@@ -308,7 +309,7 @@ class GammaLink(LinkFunction):
 
     def latent_readout(self, desc, effects, theme):
         return latent_lines(r"\log(1 + 1/\hat\nu) =", effects["latent_variance"],
-                            "lognormal approximation, shape ν̂", theme)
+                            f"lognormal approximation at shape ν̂ = {fmt(effects['shape'])}", theme)
 
 
 class FamilyGuide(LectureScene):
@@ -316,7 +317,8 @@ class FamilyGuide(LectureScene):
 
     description = "Which family for which data: Gaussian, Poisson, logistic, Gamma with lme4/brms syntax."
     slides = (("guide", "The mixed-model idea carries over to every family: choose the likelihood "
-                        "that matches the data, and the link that keeps the mean in its range."),)
+                        "that matches the data, and the link that keeps the mean in its range. "
+                        + " ".join(describe_family(n).guide for n in FAMILY_NAMES)),)
     title = "Which family for which data"
 
     def construct(self):

@@ -16,7 +16,8 @@ from manim import Text
 from estimator.family_effects import family_effects
 from estimator.presets import load_preset
 from scenes import context
-from scenes.link_functions import GammaLink, LinkFunction, LogisticLink, r_lines, response_limits
+from estimator.family_descriptions import FAMILY_NAMES, describe_family
+from scenes.link_functions import FamilyGuide, GammaLink, LinkFunction, LogisticLink, r_lines, response_limits
 from scenes.theme import fmt
 from scripts.cli import cli
 from tests.scenes.rendering import render_low
@@ -89,6 +90,13 @@ def test_long_calls_break_into_panel_lines():
     lines = r_lines('glmmTMB(absences ~ hours + (1 | school), data = d, family = Gamma(link = "log"))')
     assert lines.splitlines() == ["glmmTMB(absences ~ hours +", "    (1 | school),", "    data = d,",
                                   '    family = Gamma(link = "log"))']
+    assert r_lines("lmer(y ~ x + (1 | g), data = d)") == "lmer(y ~ x + (1 | g), data = d)"
+
+
+def test_family_guide_narrates_each_familys_guide_text():
+    text = dict(FamilyGuide.slides)["guide"]
+    for name in FAMILY_NAMES:
+        assert describe_family(name).guide in text
 
 
 def _texts(scene) -> list[str]:
