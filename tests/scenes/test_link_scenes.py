@@ -9,17 +9,21 @@ import json
 import math
 import re
 
+from types import SimpleNamespace
+
 import pytest
 from click.testing import CliRunner
-from manim import Text
+from manim import Square, Text
 
 from estimator.family_effects import family_effects
 from estimator.presets import load_preset
 from scenes import context
+from scenes.base import LectureScene
 from estimator.family_descriptions import FAMILY_NAMES, describe_family
 from scenes.link_functions import FamilyGuide, GammaLink, LinkFunction, LogisticLink, r_lines, response_limits
 from scenes.theme import fmt
 from scripts.cli import cli
+from scripts.pipeline.assemble import _narration_by_name
 from tests.scenes.rendering import render_low
 
 LINK_SCENES = (LinkFunction, LogisticLink, GammaLink)
@@ -137,3 +141,41 @@ def test_preset_swapped_in_is_said_on_screen(tmp_path, monkeypatch):
     scene = render_low(LogisticLink, tmp_path, monkeypatch)
     assert "shown with the logistic preset" in _texts(scene)
     assert (scene.displayed["response_axis_min"], scene.displayed["response_axis_max"]) == (0.0, 1.0)
+
+
+class _Templated(LectureScene):
+    """A narration with a field its fit fills (the mechanism the link scenes use)."""
+
+    slides = (("one", "The slope is {slope}."), ("two", "No fields here."))
+
+    def narration_values(self) -> dict:
+        return {"slope": fmt(0.2004)}
+
+    def construct(self):
+        self.add(Square())
+        self.slide_point("one", hold=0.1)
+        self.slide_point("two", hold=0.1)
+
+
+class _Unfilled(_Templated):
+    def narration_values(self) -> dict:
+        return {}
+
+    def construct(self):
+        self.slide_point("one", hold=0.1)
+        self.slide_point("two", hold=0.1)
+
+
+def test_marks_carry_the_filled_narration_and_the_deck_reads_it(tmp_path, monkeypatch):
+    scene = render_low(_Templated, tmp_path, monkeypatch)
+    assert [m["narration"] for m in scene.marks] == ["The slope is 0.200.", "No fields here."]
+    job = SimpleNamespace(scene=SimpleNamespace(slides=_Templated.slides))
+    obj = SimpleNamespace(meta={"marks": scene.marks})
+    assert _narration_by_name(job, obj) == {"one": "The slope is 0.200.", "two": "No fields here."}
+    old = SimpleNamespace(meta={"marks": [{"index": 1, "name": "one", "time": 1.0}]})  # before fields
+    assert _narration_by_name(job, old)["one"] == "The slope is {slope}."
+
+
+def test_a_field_the_scene_does_not_fill_is_named(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="names field 'slope' that narration_values"):
+        render_low(_Unfilled, tmp_path, monkeypatch)
