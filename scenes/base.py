@@ -5,11 +5,6 @@ and narration, in order) as the class attribute `slides`, and calls `self.slide_
 that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
 
-A narration may name numbers of the scene's fit as `{field}`s ("the rate ratio is {rate_ratio}"):
-the class-level text is the template (the catalog lists it without importing the scene), and
-`narration_values()` fills it from the fit while the scene renders; each mark carries the filled
-text, which captions, handout and slide notes use.
-
 How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
 code (the lecture input, presets, data files) it declares as class attributes (scenes/reads.py):
 the render cache keys on them, and an undeclared read fails the render.
@@ -73,20 +68,6 @@ class LectureScene(Scene):
         self.displayed[key] = float("nan") if value is None else float(value)  # None: shown as NA
         return value
 
-    def narration_values(self) -> dict:
-        """The `{field}`s this scene's narration names, filled from its fit (call it only after
-        the fit is known: in `construct`, before the first slide point). No fields: {}."""
-        return {}
-
-    def narration(self, name: str) -> str:
-        """Slide point `name`'s narration with its fields filled by `narration_values()`."""
-        template = dict(self.slides)[name]
-        try:
-            return template.format_map(self.narration_values())
-        except (KeyError, IndexError) as exc:
-            raise ValueError(f"{type(self).__name__}: narration of '{name}' names field {exc} that "
-                             "narration_values() does not fill") from None
-
     @classmethod
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
@@ -100,15 +81,13 @@ class LectureScene(Scene):
         expected = names[len(self.marks)] if len(self.marks) < len(names) else None
         if name != expected:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
-        text = self.narration(name)
         if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
-            hold = max(hold, reading_seconds(text) - since)
+            hold = max(hold, reading_seconds(dict(self.slides)[name]) - since)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1
-        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time),
-                           "narration": " ".join(text.split())})
+        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time)})
         if _still_writer is not None:
             _still_writer(self, index, name)
             return

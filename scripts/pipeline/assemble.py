@@ -42,16 +42,7 @@ def _slides(jobs: list[SceneJob], product: str):
         narration = dict(job.scene.slides)
         for mark in obj.meta["marks"]:
             name = f"{job.scene.name}-{mark['index']:02d}-{mark['name']}.png"
-            text = mark.get("narration", narration.get(mark["name"], ""))  # filled from the fit
-            yield job.scene, mark["index"], mark["name"], text, obj.file(name)
-
-
-def _narration_by_name(job: SceneJob, obj) -> dict[str, str]:
-    """Each slide point's narration as the render filled it from the fit (scenes/base.py), else
-    the catalog's text."""
-    narration = dict(job.scene.slides)
-    narration.update({m["name"]: m["narration"] for m in obj.meta["marks"] if "narration" in m})
-    return narration
+            yield job.scene, mark["index"], mark["name"], narration.get(mark["name"], ""), obj.file(name)
 
 
 def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
@@ -72,7 +63,7 @@ def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
         for job, obj in zip(jobs, videos):
             duration = obj.meta["frames"] / obj.meta["fps"]
             chapters.append((offset, offset + duration, job.scene.title))
-            timed.append((offset, obj.meta["marks"], _narration_by_name(job, obj)))
+            timed.append((offset, obj.meta["marks"], dict(job.scene.slides)))
             offset += duration
         concat_with_chapters([obj.file(f"{job.scene.name}.mp4") for job, obj in zip(jobs, videos)],
                              chapters, workdir / "lecture.mp4", LECTURE_TITLE)
