@@ -119,7 +119,8 @@ class LinkFunction(LectureScene):
     )
 
     def narration_values(self) -> dict:
-        return self._narration
+        """The fitted numbers the narration names, as the slides print them (set in construct)."""
+        return getattr(self, "_narration", {})
 
     def construct(self):
         theme, rec = self.theme, self.record_number

@@ -23,7 +23,7 @@ from estimator.family_descriptions import FAMILY_NAMES, describe_family
 from scenes.link_functions import FamilyGuide, GammaLink, LinkFunction, LogisticLink, r_lines, response_limits
 from scenes.theme import fmt
 from scripts.cli import cli
-from scripts.pipeline.assemble import _narration_by_name
+from scripts.pipeline.assemble import narration_of
 from tests.scenes.rendering import render_low
 
 LINK_SCENES = (LinkFunction, LogisticLink, GammaLink)
@@ -129,7 +129,7 @@ def test_user_count_csv_gets_its_own_model(tmp_path, monkeypatch):
     assert scene.displayed["response_axis_min"] == 0.0
     assert scene.displayed["rate_ratio"] == pytest.approx(math.exp(fit.fixef["hours"]))
     assert scene.displayed["icc"] == pytest.approx(fit.icc)
-    response = scene.marks[1]["narration"]
+    response = scene.narration("response")
     assert "unit of hours" in response and "every school" in response
 
 
@@ -157,25 +157,9 @@ class _Templated(LectureScene):
         self.slide_point("two", hold=0.1)
 
 
-class _Unfilled(_Templated):
-    def narration_values(self) -> dict:
-        return {}
-
-    def construct(self):
-        self.slide_point("one", hold=0.1)
-        self.slide_point("two", hold=0.1)
-
-
-def test_marks_carry_the_filled_narration_and_the_deck_reads_it(tmp_path, monkeypatch):
+def test_the_deck_and_captions_read_the_filled_narration(tmp_path, monkeypatch):
     scene = render_low(_Templated, tmp_path, monkeypatch)
-    assert [m["narration"] for m in scene.marks] == ["The slope is 0.200.", "No fields here."]
+    assert [scene.narration(n) for n in scene.slide_names()] == ["The slope is 0.200.", "No fields here."]
     job = SimpleNamespace(scene=SimpleNamespace(slides=_Templated.slides))
-    obj = SimpleNamespace(meta={"marks": scene.marks})
-    assert _narration_by_name(job, obj) == {"one": "The slope is 0.200.", "two": "No fields here."}
-    old = SimpleNamespace(meta={"marks": [{"index": 1, "name": "one", "time": 1.0}]})  # before fields
-    assert _narration_by_name(job, old)["one"] == "The slope is {slope}."
-
-
-def test_a_field_the_scene_does_not_fill_is_named(tmp_path, monkeypatch):
-    with pytest.raises(ValueError, match="names field 'slope' that narration_values"):
-        render_low(_Unfilled, tmp_path, monkeypatch)
+    obj = SimpleNamespace(meta={"marks": scene.marks, "narration_values": scene.narration_values()})
+    assert narration_of(job, obj) == {"one": "The slope is 0.200.", "two": "No fields here."}
