@@ -17,7 +17,6 @@ from typing import Callable, ClassVar
 
 from manim import Scene
 
-from estimator.family_descriptions import FAMILY_NAMES
 from scenes import reads
 from scenes.narration import fill_narration
 from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
@@ -45,7 +44,7 @@ class LectureScene(Scene):
     description: ClassVar[str] = ""
     slides: ClassVar[tuple[tuple[str, str], ...]] = ()
     needs_truth: ClassVar[bool] = False
-    families: ClassVar[tuple[str, ...]] = FAMILY_NAMES
+    families: ClassVar[tuple[str, ...]] = ("gaussian", "poisson", "binomial", "gamma")
     reads_input: ClassVar[bool] = False
     presets: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()
