@@ -14,12 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from estimator.errors import InputError
+from estimator.rsyntax import r_name
 
 
 @dataclass(frozen=True)
 class FamilyDescription:
-    """One family in words. Calls are templates: `{formula}` (the model's formula, its response
-    rewritten for binomial trials) and `{data}` are filled by `lme4_call` and the others.
+    """One family in words. The R family arguments (`lme4_family`: None for lmer, and those of
+    glmmTMB and brms) make the call templates (`lme4_template`, ...), whose `{formula}` (the
+    model's formula, its response rewritten for binomial trials) and `{data}` are filled by
+    `lme4_call` and the others.
 
     latent_variance_*: the residual variance on the link (latent) scale in the ICC's
     denominator, tau0^2 / (tau0^2 + that), with `latent_variance_note` saying where it comes from.
@@ -42,9 +45,9 @@ class FamilyDescription:
     latent_variance_tex: str
     latent_variance_plain: str
     latent_variance_note: str
-    lme4_template: str
-    glmmtmb_template: str
-    brms_template: str
+    lme4_family: str | None
+    glmmtmb_family: str
+    brms_family: str
     reference_fitter: str
     mean_bounds: tuple[float | None, float | None]
     guide: str
@@ -52,6 +55,20 @@ class FamilyDescription:
     @property
     def is_glmm(self) -> bool:
         return self.name != "gaussian"
+
+    @property
+    def lme4_template(self) -> str:
+        if self.lme4_family is None:
+            return "lmer({formula}, data = {data})"
+        return "glmer({formula}, data = {data}, family = " + self.lme4_family + ")"
+
+    @property
+    def glmmtmb_template(self) -> str:
+        return "glmmTMB({formula}, data = {data}, family = " + self.glmmtmb_family + ")"
+
+    @property
+    def brms_template(self) -> str:
+        return "brm({formula}, data = {data}, family = " + self.brms_family + ")"
 
     @property
     def icc_tex(self) -> str:
@@ -95,7 +112,8 @@ def r_formula(formula: str, trials: str | None = None) -> str:
     if not trials:
         return formula.strip()
     response, rhs = _split(formula)
-    return f"cbind({response}, {trials} - {response}) ~ {rhs}"
+    n = r_name(trials)
+    return f"cbind({response}, {n} - {response}) ~ {rhs}"
 
 
 def brms_formula(formula: str, trials: str | None = None) -> str:
@@ -103,7 +121,7 @@ def brms_formula(formula: str, trials: str | None = None) -> str:
     if not trials:
         return formula.strip()
     response, rhs = _split(formula)
-    return f"{response} | trials({trials}) ~ {rhs}"
+    return f"{response} | trials({r_name(trials)}) ~ {rhs}"
 
 
 _NAKAGAWA = "Nakagawa, Johnson & Schielzeth 2017"
@@ -117,9 +135,7 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         inverse_tex=r"\mu_{ij} = \eta_{ij}", inverse_plain="mu = eta",
         latent_variance_tex=r"\hat\sigma^2", latent_variance_plain="sigma^2",
         latent_variance_note="the residual variance itself: the outcome's own scale is the latent one",
-        lme4_template="lmer({formula}, data = {data})",
-        glmmtmb_template="glmmTMB({formula}, data = {data})",
-        brms_template="brm({formula}, data = {data}, family = gaussian())",
+        lme4_family=None, glmmtmb_family="gaussian", brms_family="gaussian()",
         reference_fitter="lme4", mean_bounds=(None, None),
         guide=("Gaussian: continuous outcomes with roughly symmetric, constant spread around each "
                "group's line take the identity link, so effects add on the outcome's own scale.")),
@@ -132,9 +148,7 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         latent_variance_tex=r"\log(1 + 1/\hat\mu)", latent_variance_plain="log(1 + 1/mu)",
         latent_variance_note=("the lognormal approximation at the mean count "
                               f"mu = exp(fixed intercept) ({_NAKAGAWA})"),
-        lme4_template="glmer({formula}, data = {data}, family = poisson)",
-        glmmtmb_template="glmmTMB({formula}, data = {data}, family = poisson)",
-        brms_template="brm({formula}, data = {data}, family = poisson())",
+        lme4_family="poisson", glmmtmb_family="poisson", brms_family="poisson()",
         reference_fitter="lme4", mean_bounds=(0.0, None),
         guide=("Poisson: counts of events per unit or period take the log link, which keeps the "
                "expected count positive and makes effects rate ratios; units observed for "
@@ -148,9 +162,7 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         latent_variance_tex=r"\pi^2/3", latent_variance_plain="pi^2/3",
         latent_variance_note=("the variance of the standard logistic distribution, the "
                               "latent-variable scale of the logit link (pi^2/3 = 3.29)"),
-        lme4_template="glmer({formula}, data = {data}, family = binomial)",
-        glmmtmb_template="glmmTMB({formula}, data = {data}, family = binomial)",
-        brms_template="brm({formula}, data = {data}, family = bernoulli())",
+        lme4_family="binomial", glmmtmb_family="binomial", brms_family="bernoulli()",
         reference_fitter="lme4", mean_bounds=(0.0, 1.0),
         guide=("Logistic: yes/no outcomes, or successes out of n trials, take the logit link, which "
                "keeps each probability between 0 and 1 and makes effects odds ratios.")),
@@ -164,9 +176,8 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         latent_variance_note=("the lognormal approximation with the fitted shape nu "
                               f"({_NAKAGAWA}); trigamma(shape), the exact variance of log y, "
                               "is the alternative and is not used"),
-        lme4_template='glmer({formula}, data = {data}, family = Gamma(link = "log"))',
-        glmmtmb_template='glmmTMB({formula}, data = {data}, family = Gamma(link = "log"))',
-        brms_template='brm({formula}, data = {data}, family = Gamma(link = "log"))',
+        lme4_family='Gamma(link = "log")', glmmtmb_family='Gamma(link = "log")',
+        brms_family='Gamma(link = "log")',
         reference_fitter="glmmTMB", mean_bounds=(0.0, None),
         guide=("Gamma: positive, right-skewed values (times, costs, concentrations) whose spread grows "
                "with the mean take the log link, which makes effects multiplicative; the "

@@ -79,6 +79,7 @@ def test_calls_are_the_fitted_models():
     assert binomial.brms_call("y ~ x + (1 | g)", trials="n") == \
         "brm(y | trials(n) ~ x + (1 | g), data = d, family = binomial())"
     assert binomial.brms_call("y ~ x + (1 | g)").endswith("family = bernoulli())")
+    assert binomial.lme4_call("y ~ x + (1 | g)", trials="n tried").startswith("glmer(cbind(y, `n tried` - y) ~")
     assert r_formula(" y ~ x ") == "y ~ x" and brms_formula("y ~ x") == "y ~ x"
 
 
