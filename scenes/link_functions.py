@@ -110,7 +110,7 @@ class LinkFunction(LectureScene):
                 "log μᵢⱼ = γ̂₀₀ + γ̂₁₀·xᵢⱼ + u₀ⱼ, here with γ̂₀₀ = {gamma00} and γ̂₁₀ = {gamma10}."),
         ("response", "exp() bends each line into a curve of expected counts, which never drops "
                      "below zero. The slope becomes a rate ratio: one more unit of {x} multiplies "
-                     "the expected count by exp(γ̂₁₀) = {rate_ratio}, {change} per unit, in every "
+                     "the expected count by exp(γ̂₁₀) = {rate_ratio}, {change} per unit, for every "
                      "{group} alike."),
         ("guide", "In R, glmer with family = poisson fits this model. The ICC on the latent scale "
                   "sets the intercept variance τ̂₀² = {tau0_sq} against log(1 + 1/μ̂) = "

@@ -130,7 +130,7 @@ def test_user_count_csv_gets_its_own_model(tmp_path, monkeypatch):
     assert scene.displayed["rate_ratio"] == pytest.approx(math.exp(fit.fixef["hours"]))
     assert scene.displayed["icc"] == pytest.approx(fit.icc)
     response = scene.narration("response")
-    assert "unit of hours" in response and "every school" in response
+    assert "unit of hours" in response and "for every school alike" in response
 
 
 def test_preset_swapped_in_is_said_on_screen(tmp_path, monkeypatch):
