@@ -14,8 +14,8 @@ the scene's family, else the family's preset (and the panel says so).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, UP, Create, DashedLine, DashedVMobject, Dot, FadeIn, FadeOut, LaggedStart,
-                   Line, Text, Transform, VGroup, VMobject)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, DashedVMobject, Dot, FadeIn, FadeOut, LaggedStart,
+                   Line, Polygon, Rectangle, Text, Transform, VGroup, VMobject)
 
 from estimator.families import get_family
 from estimator.family_descriptions import FAMILY_NAMES, describe_family
@@ -94,6 +94,35 @@ def latent_lines(label_tex: str, value: float | None, words: str, theme) -> VGro
     readout = Readout(label_tex, value, theme, size=READOUT_SIZE - 2, color=theme.muted)
     note = Text(words, font=FONT, font_size=LABEL_SIZE, color=theme.muted)
     return VGroup(readout, note).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+
+
+def typical_curve(axes, xs, family, effects, theme) -> VMobject:
+    """The fixed effects alone through the inverse link (a group with u0j = 0), dashed."""
+    line = curve(axes, xs, family.linkinv(effects["gamma00"] + effects["gamma10"] * xs))
+    return DashedVMobject(line.set_stroke(theme.grand_mean, 4), num_dashes=40)
+
+
+def typical_legend(theme) -> VGroup:
+    return legend_entry("grand_mean", "typical group (u₀ⱼ = 0)", theme)
+
+
+def band_legend(text: str, theme) -> VGroup:
+    """A legend row for a shaded band: a swatch in the band's colour and its label."""
+    swatch = Rectangle(width=0.45, height=0.22, stroke_width=0, fill_color=theme.grand_mean, fill_opacity=0.35)
+    return VGroup(swatch, Text(text, font=FONT, font_size=LABEL_SIZE, color=theme.foreground)).arrange(
+        RIGHT, buff=0.18)
+
+
+def mean_band(axes, xs, family, effects, theme):
+    """Between mean x (1 - CV) and mean x (1 + CV) of the typical curve (None without a CV)."""
+    cv = effects.get("cv")
+    if not cv:
+        return None
+    mean = family.linkinv(effects["gamma00"] + effects["gamma10"] * xs)
+    lo, hi = axes.y_lim
+    upper = [axes.c2p(x, float(np.clip(m * (1 + cv), lo, hi))) for x, m in zip(xs, mean)]
+    lower = [axes.c2p(x, float(np.clip(m * (1 - cv), lo, hi))) for x, m in zip(xs, mean)]
+    return Polygon(*upper, *reversed(lower), stroke_width=0, fill_color=theme.grand_mean, fill_opacity=0.18)
 
 
 class LinkFunction(LectureScene):
@@ -193,10 +222,12 @@ class LinkFunction(LectureScene):
     def story_readouts(self, effects: dict, theme) -> list:
         self.record_number("rate_ratio", effects["rate_ratio"])
         return [Readout(r"e^{\hat\gamma_{10}} =", effects["rate_ratio"], theme, size=READOUT_SIZE,
-                        prefix="rate ratio", color=theme.grand_mean)]
+                        prefix="rate ratio", color=theme.grand_mean), typical_legend(theme)]
 
     def story_marks(self, axes, xs, family, effects, theme) -> list:
-        return []
+        """The typical group's curve (u0j = 0: the fixed effects through the inverse link), dashed:
+        the curve the ratio is read on."""
+        return [typical_curve(axes, xs, family, effects, theme)]
 
     def guide_panel(self, desc, lecture, effects, theme, region) -> VGroup:
         """Which data, the link, the R calls for the model fitted here, and the latent ICC."""
@@ -254,18 +285,16 @@ class LogisticLink(LinkFunction):
                         prefix="odds ratio", color=theme.grand_mean),
                 Readout(r"\hat\gamma_{10}/4 =", effects["steepest_slope"], theme, size=READOUT_SIZE,
                         prefix="steepest slope", color=theme.grand_mean),
-                legend_entry("grand_mean", "typical group (u₀ⱼ = 0)", theme)]
+                typical_legend(theme)]
 
     def story_marks(self, axes, xs, family, effects, theme):
-        """p = 0.5 dashed, the typical group's S-curve (fixed effects only) dashed, and its
-        tangent of slope gamma10/4 where it crosses 0.5."""
-        g00, g10, at = effects["gamma00"], effects["gamma10"], effects["steepest_x"]
+        """p = 0.5 dashed, the typical group's S-curve, and its tangent of slope gamma10/4 where
+        it crosses 0.5."""
+        at = effects["steepest_x"]
         x0, x1 = axes.x_lim
         half = DashedLine(axes.c2p(x0, 0.5), axes.c2p(x1, 0.5), color=theme.muted, stroke_width=2,
                           dash_length=0.08)
-        typical = curve(axes, xs, family.linkinv(g00 + g10 * xs)).set_stroke(theme.grand_mean, 4)
-        typical = DashedVMobject(typical, num_dashes=40)
-        marks = [half, typical]
+        marks = [half, *super().story_marks(axes, xs, family, effects, theme)]
         if at is not None and x0 <= at <= x1:
             self.record_number("steepest_x", at)
             slope = effects["steepest_slope"]
@@ -306,7 +335,15 @@ class GammaLink(LinkFunction):
         return [Readout(r"e^{\hat\gamma_{10}} =", effects["mean_ratio"], theme, size=READOUT_SIZE,
                         prefix="mean ratio", color=theme.grand_mean),
                 Readout(r"1/\sqrt{\hat\nu} =", effects["cv"], theme, size=READOUT_SIZE,
-                        prefix="CV", suffix=f"  (shape ν̂ = {fmt(effects['shape'])})")]
+                        prefix="CV", suffix=f"  (shape ν̂ = {fmt(effects['shape'])})"),
+                typical_legend(theme),
+                band_legend("typical mean × (1 ± CV)", theme)]
+
+    def story_marks(self, axes, xs, family, effects, theme):
+        """The typical curve with a band of one standard deviation, mean x (1 +- CV): it widens as
+        the mean grows, the same share of the mean everywhere."""
+        band = mean_band(axes, xs, family, effects, theme)
+        return ([band] if band is not None else []) + super().story_marks(axes, xs, family, effects, theme)
 
     def latent_readout(self, desc, effects, theme):
         return latent_lines(r"\log(1 + 1/\hat\nu) =", effects["latent_variance"],
