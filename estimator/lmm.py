@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize, minimize_scalar
 
 SINGULAR_TOL = 1e-4      # lme4's isSingular tolerance on bounded theta entries
 GRADIENT_TOL = 2e-2      # deviance units per unit theta: far below any visible change
@@ -205,9 +205,30 @@ def projected_gradient(objective, theta, bounds, step=1e-5) -> np.ndarray:
     return grad
 
 
+def _optimise_scalar(objective):
+    """One variance parameter (a random intercept): Brent's bounded search on theta in [0, hi]
+    (hi grown until the minimum is inside), then the boundary theta = 0 itself, which a
+    bounded search only approaches. About 15-25 deviance evaluations instead of ~45 with
+    L-BFGS-B's difference gradients; the same optimum (theta to ~1e-9)."""
+    f = lambda value: float(objective(np.array([value])))  # noqa: E731
+    hi = 4.0
+    while hi < 1e4 and f(hi) <= f(hi / 2):
+        hi *= 4.0
+    found = minimize_scalar(f, bounds=(0.0, hi), method="bounded", options={"xatol": 1e-10, "maxiter": 500})
+    best_x, best_f = float(found.x), float(found.fun)
+    at_zero = f(0.0)
+    if at_zero <= best_f:
+        best_x, best_f = 0.0, at_zero
+    return OptimizeResult(x=np.array([best_x]), fun=best_f, success=True, nit=int(found.nfev))
+
+
 def _optimise(objective, layout: ThetaLayout):
     """L-BFGS-B with central-difference gradients, then restarts from the end point with a
-    tighter tolerance until the deviance stops improving (guards against an early stop)."""
+    tighter tolerance until the deviance stops improving (guards against an early stop).
+    A single variance parameter takes the scalar search instead."""
+    if len(layout.rows) == 1:
+        return _optimise_scalar(objective)
+
     def run(start, ftol, gtol):
         return minimize(objective, start, method="L-BFGS-B", jac="3-point", bounds=layout.bounds,
                         options={"ftol": ftol, "gtol": gtol, "maxiter": 300})

@@ -220,5 +220,5 @@ def write_csv(table: Mapping[str, Sequence], path: str | os.PathLike) -> None:
 
 def _cell(value) -> str:
     if isinstance(value, float):
-        return repr(round(value, 12))
+        return repr(float(round(value, 12)))  # float(): numpy 2 reprs its scalars as np.float64(...)
     return str(value)

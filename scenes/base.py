@@ -2,8 +2,17 @@
 
 A slide point is a moment a lecturer would pause on; each scene declares its slide points (name
 and narration, in order) as the class attribute `slides`, and calls `self.slide_point(name)` at
-that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
+that moment in `construct`. Narration that names the fit's numbers (or differs per family) is
+passed as `self.slide_point(name, narration=text)`: the text is stored in the slide point's mark
+and the captions, handout and decks use it; the class's `slides` text, which the catalog reads
+without rendering, is the fallback (`glmm-explainer list`, and marks without their own text).
+The declared text may also name `{field}`s that the scene's `narration_values()` fills from its
+fit (scenes/narration.py); the filled text is then the mark's. The same marks drive the stills
+export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
+A mark records when the picture stopped changing (`still_from`, the hold's start), so the
+animated deck can cut each slide's animation out of the scene's video without its hold; a scene
+names in `loop_slides` the slide points whose animation the deck should loop.
 
 How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
 code (the lecture input, presets, data files) it declares as class attributes (scenes/reads.py):
@@ -19,6 +28,7 @@ from manim import Scene
 
 from scenes import reads
 from scenes.narration import fill_narration
+from scenes.screen_text import screen_numbers
 from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
 from scenes.theme import current_theme
 
@@ -48,6 +58,9 @@ class LectureScene(Scene):
     reads_input: ClassVar[bool] = False
     presets: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()
+    # Slide points whose animation (from the previous slide point) the animated deck plays in a
+    # loop instead of once, e.g. a parameter sweep; every other segment plays once and holds.
+    loop_slides: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs):
         """Every construct runs with its scene's declared reads active (scenes/reads.py)."""
@@ -82,22 +95,36 @@ class LectureScene(Scene):
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
 
-    def slide_point(self, name: str, hold: float = HOLD_SECONDS) -> None:
+    def slide_point(self, name: str, hold: float = HOLD_SECONDS, narration: str | None = None) -> None:
         """Hold (at least `hold` s; at the reading pace until the narration since the previous
-        mark can be read), then mark this moment as slide point `name` (declared in `slides`)."""
+        mark can be read), then mark this moment as slide point `name` (declared in `slides`).
+        `narration`: this render's own words for the slide point (e.g. with the fit's numbers
+        filled in); default the declared text."""
         names = self.slide_names()
         if name not in names:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' is not declared in slides")
         expected = names[len(self.marks)] if len(self.marks) < len(names) else None
         if name != expected:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
+        unknown = sorted(set(self.loop_slides) - set(names))
+        if unknown:
+            raise ValueError(f"{type(self).__name__}: loop_slides names undeclared slide "
+                             f"point(s): {', '.join(unknown)}")
+        # the words of this slide point: given, else the declared text with its {fields} filled
+        narration = narration or self.narration(name)
         if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
-            hold = max(hold, reading_seconds(self.narration(name)) - since)
+            hold = max(hold, reading_seconds(narration) - since)
+        still_from = float(self.renderer.time)  # the picture stops changing here (the hold)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1
-        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time)})
+        mark = {"index": index, "name": name, "time": float(self.renderer.time),
+                "still_from": still_from, "loop": name in self.loop_slides,
+                "screen": screen_numbers([*self.mobjects, *self.foreground_mobjects])}
+        if narration != dict(self.slides)[name]:   # the render's own words (e.g. the fit's numbers)
+            mark["narration"] = " ".join(narration.split())
+        self.marks.append(mark)
         if _still_writer is not None:
             _still_writer(self, index, name)
             return

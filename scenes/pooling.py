@@ -1,158 +1,220 @@
-"""Scene 3: complete, no and partial pooling, and why partial pooling wins on average.
+"""Scene 3: complete, no and partial pooling, and what their errors show, for every family.
 
-PoolingComparison: one pooled line; one line per group (no pooling), grown out of the pooled line;
-the same line objects then morph into the mixed model's lines (partial pooling), the small groups
-moving most. An open mark on each line is that group's no-pooling intercept, a filled one its
-partial-pooling intercept. PoolingTradeoff (needs the simulation's truth): each method's error in
-every group's intercept, and their root mean squared errors as bars.
+PoolingComparison: one pooled curve (a GLM on all rows); one curve per group (no pooling, a GLM
+per group), grown out of the pooled one; the same objects then morph into the mixed model's
+(partial pooling), the small groups moving most. All on the response scale (counts from 0,
+probabilities 0 to 1: each line pushed through the inverse link); the last slide point shows the
+same intercepts on the link scale (log-odds, log-rate), where partial pooling is a straight pull
+toward gamma00. Groups no pooling cannot estimate (all 0, all 1, zero counts: the estimator
+reports them as null) keep their label and are named with the reason on screen.
+PoolingTradeoff (needs the simulation's truth): each method's error in every group's intercept
+(link scale), and the RMSEs over the groups every method estimates; its conclusion says which
+method had the lowest error in this one draw, never more.
 
-Lines and marks come from FitResult (complete_pooling, no_pooling, group_coefficients, sigma,
-re_sd, group_sizes). The only arithmetic here is the comparison with the simulated truth, in
-`intercept_errors` / `root_mean_square` below.
+Lines, curves, reasons and errors come from the estimator (FitResult, estimator.pooling_view,
+estimator.response_scale); nothing is computed here.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter,
                    GrowFromEdge, LaggedStart, Rectangle, Text, Transform, VGroup)
 
+from estimator.pooling_view import (LINK_UNITS, METHODS, intercept_errors, method_lines,  # noqa: F401
+                                    root_mean_square, tradeoff, unestimable_reasons)
+from estimator.response_scale import LINK_SCALE_NAMES, clamp_to_outcome, response_curves
 from scenes.base import LectureScene
-from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, Readout, coef_pairs, focus_group,
-                           data_cloud, end_labels, filled_mark, fitted_line, grand_mean_line,
-                           group_lines, group_mark, hollow_mark, legend, make_axes, math_tex,
-                           mini_bars, padded_range, scene_fit, term_tex, x_axis_limits, side_panel, slope_term, title_text, truth_mark,
-                           wrapped_text)
 from scenes.context import lecture_input
-from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
+from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE
+from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, Readout, data_cloud, end_labels, filled_mark,
+                          focus_group, group_mark, hollow_mark, legend, make_axes, math_tex, mini_bars,
+                          padded_range, scene_fit, shrink_arrow, side_panel, slope_term, term_tex,
+                          title_text, wrapped_text, x_axis_limits)
+from scenes.vocab.glmm_a import curve_path, group_curves, narrate
 
 SIZE = 22
-METHODS = (("complete", "complete"), ("no_pool", "no pool"), ("partial", "partial"))
+GRID = 48
 METHOD_NAMES = {"complete": "complete pooling", "no_pool": "no pooling", "partial": "partial pooling"}
+LINK_LHS = {"gaussian": "y", "poisson": r"\log\mu", "binomial": r"\mathrm{logit}\,p", "gamma": r"\log\mu"}
+
+COMPARISON_NARRATION = {
+    "complete": {"gaussian": "Complete pooling fits one line to everybody and ignores the groups: "
+                             "intercept {b0}, slope {b1}. Efficient, but biased when the groups really differ.",
+                 "default": "Complete pooling fits one GLM to everybody and ignores the groups: on the "
+                            "{units} scale its intercept is {b0} and its slope {b1}; on the outcome's scale "
+                            "that line is this one curve."},
+    "no_pooling": {"default": "No pooling fits every group on its own. No information is shared, so "
+                              "groups with few observations get noisy, extreme estimates: {focus}, with "
+                              "n = {n}, gets {focus_np}.{dropped}"},
+    "partial": {"default": "Partial pooling, the mixed model, pulls every group toward the fixed effect. "
+                           "Groups with little data are pulled most: {focus} moves from {focus_np} to "
+                           "{focus_pp}. The spread between groups is τ̂₀ = {tau0}."},
+    "link": {"gaussian": "For a Gaussian model the link scale is the outcome's own scale: each intercept "
+                         "moves in a straight line from its own estimate toward γ̂₀₀ = {gamma00}.",
+             "default": "The same fits on the {units} scale, where the model is linear: each group's "
+                        "intercept moves straight from its own estimate toward γ̂₀₀ = {gamma00}.{dropped}"},
+}
+TRADEOFF_NARRATION = {
+    "errors": {"default": "Because the data are simulated we know every group's true intercept. Each row "
+                          "shows how far each method's estimate lands from it{scale}; small groups are at "
+                          "the top.{dropped}"},
+    "rmse": {"default": "Root mean squared errors over {n_compared} groups: complete pooling {complete}, "
+                        "no pooling {no_pool}, partial pooling {partial}. In this one draw {best} has the "
+                        "lowest error. One draw is an anecdote: another seed can order them differently."},
+}
 
 
-# --------------------------------------------------------------------------------------------
-# Comparison with the truth: arithmetic on estimator outputs and simulated values only
-# --------------------------------------------------------------------------------------------
-
-def intercept_errors(estimates: dict[str, list[tuple[float, float]]],
-                     true_intercepts) -> dict[str, np.ndarray]:
-    """Per method, estimate - truth of every group's intercept. `estimates` maps a method to
-    the (intercept, slope) pairs coef_pairs() returns; `true_intercepts` is in the same group
-    order (the simulation's gamma00 + u0j)."""
-    truth = np.asarray(true_intercepts, float)
-    return {method: np.array([a for a, _ in pairs]) - truth for method, pairs in estimates.items()}
-
-
-def root_mean_square(errors) -> float:
-    """sqrt(mean(error^2)) over the groups: each method's RMSE of the group intercepts."""
-    errors = np.asarray(errors, float)
-    return float(math.sqrt(float(np.mean(errors ** 2))))
+def _dropped_words(reasons: dict[str, str]) -> str:
+    if not reasons:
+        return ""
+    return " " + "; ".join(f"{label} has no estimate of its own: {why}" for label, why in reasons.items()) + "."
 
 
 class PoolingComparison(LectureScene):
-    """One line, a line per group, and the mixed model's compromise."""
+    """One curve, a curve per group, and the mixed model's compromise; then the link scale."""
 
-    description = "Complete, no and partial pooling: the same group lines morph into the mixed model's."
+    description = "Complete, no and partial pooling: the same group curves morph into the mixed model's."
     reads_input = True
-    families = ("gaussian",)
+    families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("complete", "Complete pooling fits one line to everybody and ignores the groups. Efficient, "
                      "but biased when the groups really differ."),
         ("no_pooling", "No pooling fits every group on its own. No information is shared, so groups "
-                       "with few observations get noisy, extreme lines."),
-        ("partial", "Partial pooling, the mixed model, pulls every group's line toward the fixed "
-                    "line. Groups with little data are pulled most: the model trusts them less."),
+                       "with few observations get noisy, extreme estimates."),
+        ("partial", "Partial pooling, the mixed model, pulls every group toward the fixed effect. "
+                    "Groups with little data are pulled most: the model trusts them less."),
+        ("link", "On the link scale the model is linear: each group's intercept moves straight from its "
+                 "own estimate toward the fixed effect."),
     )
     title = "Complete, no and partial pooling"
 
     def construct(self):
-        theme = self.theme
+        theme, rec = self.theme, self.record_number
         lecture = lecture_input()
         s = lecture.scenario
         fit = scene_fit(lecture)
+        family = fit.family
+        glmm = family != "gaussian"
         x, y, g, labels = lecture.arrays()
-        rec = self.record_number
         sizes = [fit.group_sizes[label] for label in labels]
         for label, n in zip(labels, sizes):
             rec(f"n[{label}]", n)
-        complete = coef_pairs(fit, "complete")
-        nopool = coef_pairs(fit, "no_pool")
-        partial = coef_pairs(fit, "partial")
+        complete = method_lines(fit, "complete")
+        nopool = method_lines(fit, "no_pool")
+        partial = method_lines(fit, "partial")
+        reasons = unestimable_reasons(fit, y, g)
+        rec("n_unestimable", len(reasons))
         slopes_vary = len(fit.re_terms) > 1
+        units = LINK_UNITS[family]
 
-        # Section: plot with room on the right for the group labels
-        probe = Text(f"{labels[-1]} n={max(sizes)}", font=FONT, font_size=LABEL_SIZE)
-        ends = [a + b * xx for a, b in nopool + partial + complete[:1] for xx in (float(x.min()), float(x.max()))]
-        y_lim = padded_range(np.concatenate([y, ends]))
-        axes = make_axes(x_axis_limits(x, s if lecture.has_truth else None), y_lim, s.x_label, s.y_label, theme,
-                         right_gutter=probe.width + 0.45)
+        # Section: the response-scale plot, room on the right for the group labels
+        x_lim = x_axis_limits(x, s if lecture.has_truth else None)
+        xs = np.linspace(*x_lim, GRID)
+        curves = {kind: response_curves(family, pairs, xs)
+                  for kind, pairs in (("complete", complete), ("no_pool", nopool), ("partial", partial))}
+        probe = Text(f"{labels[-1]} n={max(sizes)}" + (" (none)" if reasons else ""), font=FONT, font_size=LABEL_SIZE)
+        finite = np.concatenate([c[np.isfinite(c)] for c in curves.values()])
+        lo, hi = padded_range(np.concatenate([y, finite]))
+        y_lim = clamp_to_outcome(family, lo, hi)
+        axes = make_axes(x_lim, y_lim, s.x_label, s.y_label, theme, right_gutter=probe.width + 0.45)
+        rec("y_axis_min", axes.y_lim[0])
+        rec("y_axis_max", axes.y_lim[1])
         title = title_text(self.title, theme)
         cloud = data_cloud(axes, x, y, g, theme, opacity=0.5)
 
         # Section: complete pooling
         a0, b0 = complete[0]
-        pooled = fitted_line(axes, a0, b0, theme.complete, stroke_width=5)
-        formula_cp = math_tex(r"y_i = \beta_0 + \beta_1 x_i + \varepsilon_i", theme, color=theme.complete)
+        pooled = curve_path(axes, xs, curves["complete"][0], theme.complete, stroke_width=5)
+        lhs = LINK_LHS[family]
+        if glmm:
+            formula_cp = math_tex(lhs + r"_i = \beta_0 + \beta_1 x_i", theme, color=theme.complete)
+        else:
+            formula_cp = math_tex(r"y_i = \beta_0 + \beta_1 x_i + \varepsilon_i", theme, color=theme.complete)
         cp_values = VGroup(
             Readout(r"\hat\beta_0 =", a0, theme, color=theme.complete, size=SIZE, key="complete_b0", recorder=rec),
             Readout(r"\hat\beta_1 =", b0, theme, color=theme.complete, size=SIZE, key="complete_b1", recorder=rec),
         ).arrange(RIGHT, buff=0.45)
         focus = focus_group(fit)
         k = labels.index(focus)
-        focus_head = wrapped_text(f"{focus}, the smallest {s.group_label} (n = {sizes[k]}): intercept",
+        scale_words = f" ({units})" if glmm else ""
+        focus_head = wrapped_text(f"{focus}, the smallest {s.group_label} (n = {sizes[k]}): intercept{scale_words}",
                                   PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.group_color(k))
         key = legend([("complete", "complete pooling"), ("hollow", "no pooling: own intercept", theme.foreground),
                       ("filled", "partial pooling", theme.foreground),
                       ("grand_mean", "fixed effect  γ̂₀₀ + γ̂₁₀x")], theme)
-        note_cp = wrapped_text("One line for all: the groups are ignored.", PANEL_REGION.width, theme,
+        note_cp = wrapped_text("One curve for all: the groups are ignored." if glmm else
+                               "One line for all: the groups are ignored.", PANEL_REGION.width, theme,
                                size=SMALL_SIZE, color=theme.muted)
-        note_np = wrapped_text("Each group alone: no sharing, small groups are noisy.",
-                               PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
+        np_words = "Each group alone: no sharing, small groups are noisy."
+        if reasons:
+            np_words += " No estimate alone: " + "; ".join(f"{lab}, {why}" for lab, why in reasons.items()) + "."
+        note_np = wrapped_text(np_words, PANEL_REGION.width, theme, size=SMALL_SIZE,
+                               color=theme.warning if reasons else theme.muted)
         no_spread = fit.re_sd.get(INTERCEPT_TERM, 0.0) <= 1e-8
-        note_pp = wrapped_text("τ̂₀ = 0: no spread between groups is found, so every line is pooled "
-                               "onto the fixed line." if no_spread else
-                               "Pulled toward the fixed line, small groups most.",
-                               PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
-        if slopes_vary:
-            tex_np = r"y_{ij} = \beta_{0j} + \beta_{1j} x_{ij} + \varepsilon_{ij}"
-        else:
-            tex_np = r"y_{ij} = \beta_{0j} + \beta_1 x_{ij} + \varepsilon_{ij}"
+        pp_words = ("τ̂₀ = 0: no spread between groups is found, so every group is pooled onto the fixed "
+                    "effect." if no_spread else "Pulled toward the fixed effect, small groups most.")
+        if reasons and not no_spread:
+            pp_words += f" {', '.join(reasons)} now {'has' if len(reasons) == 1 else 'have'} a finite estimate."
+        note_pp = wrapped_text(pp_words, PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
+        eps = "" if glmm else r" + \varepsilon_{ij}"
+        lhs_ij = (lhs + r"_{ij}") if glmm else r"y_{ij}"
+        tex_np = lhs_ij + (r" = \beta_{0j} + \beta_{1j} x_{ij}" if slopes_vary else r" = \beta_{0j} + \beta_1 x_{ij}") + eps
         formula_np = math_tex(tex_np, theme, color=theme.no_pool)
-        parts = [(r"y_{ij} =", None), (r"\gamma_{00} + \gamma_{10} x_{ij}", theme.grand_mean),
-                 (r"+ u_{0j}" + (r" + u_{1j} x_{ij}" if slopes_vary else ""), theme.between),
-                 (r"+ \varepsilon_{ij}", theme.residual)]
+        parts = [(lhs_ij + " =", None), (r"\gamma_{00} + \gamma_{10} x_{ij}", theme.grand_mean),
+                 (r"+ u_{0j}" + (r" + u_{1j} x_{ij}" if slopes_vary else ""), theme.between)]
+        if not glmm:
+            parts.append((r"+ \varepsilon_{ij}", theme.residual))
         formula_pp = term_tex(parts, theme, break_at=2 if slopes_vary else None, indent_part=1)
-        formula_pp.scale_to_fit_width(min(formula_pp.width, PANEL_REGION.width))
-        # Each method's formula and note replace the previous one in a slot tall enough for all.
         formulas, notes = (formula_cp, formula_np, formula_pp), (note_cp, note_np, note_pp)
+        for f in formulas:
+            f.scale_to_fit_width(min(f.width, PANEL_REGION.width))
         formula_slot = Rectangle(width=0.1, height=max(f.height for f in formulas)).set_opacity(0)
         note_slot = Rectangle(width=0.1, height=max(n.height for n in notes)).set_opacity(0)
-        side_panel(formula_slot, cp_values, note_slot, focus_head, buff=0.3)
+        side_panel(formula_slot, cp_values, note_slot, focus_head, buff=0.25)
         for mobject, slot in [(f, formula_slot) for f in formulas] + [(n, note_slot) for n in notes]:
             mobject.move_to(slot.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
         key.move_to([PANEL_REGION.left + key.width / 2, PANEL_REGION.bottom + key.height / 2, 0])
 
+        fields = dict(b0=a0, b1=b0, units=units, focus=focus, n=sizes[k],
+                      focus_np=nopool[k][0] if nopool[k] else "no estimate", focus_pp=partial[k][0],
+                      tau0=fit.re_sd.get(INTERCEPT_TERM, 0.0), gamma00=fit.fixef.get(INTERCEPT_TERM, 0.0),
+                      dropped=_dropped_words(reasons))
         self.add(title)
         self.play(Create(axes), FadeIn(cloud), run_time=1.0)
         self.play(Create(pooled), FadeIn(formula_cp), FadeIn(cp_values), FadeIn(note_cp), FadeIn(key[0]),
                   run_time=1.2)
-        self.slide_point("complete")
+        self.slide_point("complete", narration=narrate(COMPARISON_NARRATION["complete"], family, **fields))
 
-        # Section: no pooling, grown out of the pooled line
+        # Section: no pooling, grown out of the pooled curve
         lines = VGroup(*[pooled.copy().set_color(theme.group_color(j)).set_stroke(width=3)
                          for j in range(len(labels))])
-        own_lines = group_lines(axes, nopool, theme, stroke_width=3)
-        # Each line's intercept (x = 0; the left edge if 0 is off the plot) as an estimate mark.
+        own_lines = group_curves(axes, xs, curves["no_pool"], theme, stroke_width=3)
+        # Each group's intercept (x = 0; the left edge if 0 is off the plot) as an estimate mark.
         x0 = 0.0 if axes.x_lim[0] <= 0.0 <= axes.x_lim[1] else axes.x_lim[0]
-        marks = VGroup(*[hollow_mark(axes.c2p(x0, float(np.clip(a + b * x0, *axes.y_lim))),
-                                     theme.group_color(j), radius=0.08) for j, (a, b) in enumerate(nopool)])
-        labels_np = end_labels(axes, [(f"{label} n={n}", a + b * axes.x_lim[1], theme.group_color(j))
-                                      for j, (label, n, (a, b)) in enumerate(zip(labels, sizes, nopool))],
-                               theme)
-        focus_np = Readout(r"\hat\beta_{0j} =", nopool[k][0], theme, color=theme.group_color(k), size=SIZE,
-                           key="focus_no_pool", recorder=rec, prefix="no pooling")
+        at_x0 = {kind: response_curves(family, pairs, [x0])[:, 0]
+                 for kind, pairs in (("no_pool", nopool), ("partial", partial))}
+
+        def marks_for(kind, maker):
+            out = VGroup()
+            for j, value in enumerate(at_x0[kind]):
+                shown = float(np.clip(value, *axes.y_lim)) if np.isfinite(value) else axes.y_lim[0]
+                mark = maker(axes.c2p(x0, shown), theme.group_color(j), radius=0.08)
+                out.add(mark if np.isfinite(value) else mark.set_opacity(0))
+            return out
+
+        marks = marks_for("no_pool", hollow_mark)
+
+        def label_items(kind):
+            ends = response_curves(family, {"no_pool": nopool, "partial": partial}[kind], [axes.x_lim[1]])[:, 0]
+            fallback = response_curves(family, partial, [axes.x_lim[1]])[:, 0]
+            return [(f"{label} n={n}" + (" (none)" if kind == "no_pool" and label in reasons else ""),
+                     float(end) if np.isfinite(end) else float(fallback[j]), theme.group_color(j))
+                    for j, (label, n, end) in enumerate(zip(labels, sizes, ends))]
+
+        labels_np = end_labels(axes, label_items("no_pool"), theme)
+        focus_np = Readout(r"\hat\beta_{0j} =", nopool[k][0] if nopool[k] else None, theme,
+                           color=theme.group_color(k), size=SIZE, key="focus_no_pool", recorder=rec,
+                           prefix="no pooling")
         focus_np.next_to(focus_head, DOWN, buff=0.15).align_to(focus_head, LEFT)
         self.add(lines)
         self.play(pooled.animate.set_stroke(opacity=0.35),
@@ -160,84 +222,139 @@ class PoolingComparison(LectureScene):
                   Transform(formula_cp, formula_np), Transform(note_cp, note_np), run_time=1.5)
         self.play(LaggedStart(*[GrowFromCenter(m) for m in marks], lag_ratio=0.05),
                   FadeIn(labels_np), FadeIn(focus_head), FadeIn(focus_np), FadeIn(key[1]), run_time=1.2)
-        self.slide_point("no_pooling")
+        self.slide_point("no_pooling", narration=narrate(COMPARISON_NARRATION["no_pooling"], family, **fields))
 
-        # Section: partial pooling: the same lines move; small groups move most
-        gm = grand_mean_line(axes, fit.fixef[INTERCEPT_TERM], fit.fixef.get(slope_term(fit), 0.0), theme)
-        mixed_lines = group_lines(axes, partial, theme, stroke_width=3)
+        # Section: partial pooling: the same curves move; small groups move most
+        gm_values = response_curves(family, [(fit.fixef[INTERCEPT_TERM], fit.fixef.get(slope_term(fit), 0.0))], xs)[0]
+        gm = curve_path(axes, xs, gm_values, theme.grand_mean, stroke_width=4, dashed=True)
+        mixed_lines = group_curves(axes, xs, curves["partial"], theme, stroke_width=3)
         ghosts = marks.copy().set_stroke(opacity=0.45)
-        filled = VGroup(*[filled_mark(axes.c2p(x0, float(np.clip(a + b * x0, *axes.y_lim))),
-                                      theme.group_color(j), radius=0.08) for j, (a, b) in enumerate(partial)])
-        labels_pp = end_labels(axes, [(f"{label} n={n}", a + b * axes.x_lim[1], theme.group_color(j))
-                                      for j, (label, n, (a, b)) in enumerate(zip(labels, sizes, partial))],
-                               theme)
+        filled = marks_for("partial", filled_mark)
+        labels_pp = end_labels(axes, label_items("partial"), theme)
         focus_pp = Readout(r"\hat\gamma_{00} + \hat u_{0j} =", partial[k][0], theme, color=theme.group_color(k),
                            size=SIZE, key="focus_partial", recorder=rec, prefix="partial")
         focus_pp.next_to(focus_np, DOWN, buff=0.15).align_to(focus_np, LEFT)
-        variance = VGroup(
-            Readout(r"\hat\tau_0 =", fit.re_sd[INTERCEPT_TERM], theme, color=theme.between, size=SIZE,
-                    key="tau0_hat", recorder=rec),
-            Readout(r"\hat\sigma =", fit.sigma, theme, color=theme.within, size=SIZE, key="sigma_hat", recorder=rec),
-        ).arrange(RIGHT, buff=0.45).move_to(cp_values).align_to(cp_values, LEFT)
+        spread = [Readout(r"\hat\tau_0 =", fit.re_sd[INTERCEPT_TERM], theme, color=theme.between, size=SIZE,
+                          key="tau0_hat", recorder=rec)]
+        if family == "gaussian":
+            spread.append(Readout(r"\hat\sigma =", fit.sigma, theme, color=theme.within, size=SIZE,
+                                  key="sigma_hat", recorder=rec))
+        elif family == "gamma":
+            spread.append(Readout(r"\hat\nu =", fit.shape, theme, color=theme.within, size=SIZE,
+                                  key="shape_hat", recorder=rec))
+        variance = VGroup(*spread).arrange(RIGHT, buff=0.45).move_to(cp_values).align_to(cp_values, LEFT)
         self.add(ghosts)
         self.play(*[Transform(line, new) for line, new in zip(lines, mixed_lines)],
                   Transform(marks, filled), Transform(labels_np, labels_pp), Create(gm),
                   Transform(formula_cp, formula_pp), Transform(note_cp, note_pp),
                   Transform(cp_values, variance), run_time=2.0)
         self.play(FadeIn(focus_pp), FadeIn(key[2:]), run_time=0.8)
-        self.slide_point("partial")
+        self.slide_point("partial", narration=narrate(COMPARISON_NARRATION["partial"], family, **fields))
+
+        # Section: the intercepts on the link scale: a straight pull toward gamma00
+        self._link_scale(fit, s, axes, nopool, partial, labels, sizes,
+                         [cloud, pooled, lines, marks, ghosts, labels_np, gm])
+        self.slide_point("link", narration=narrate(COMPARISON_NARRATION["link"], family, **fields))
+
+    def _link_scale(self, fit, s, axes, nopool, partial, labels, sizes, old):
+        """Replace the plot by the intercepts on the link scale: hollow (no pooling) to filled
+        (partial pooling) marks with shrink arrows, beside the dashed gamma00."""
+        theme, rec = self.theme, self.record_number
+        family = fit.family
+        gamma00 = fit.fixef.get(INTERCEPT_TERM, 0.0)
+        own = [p[0] if p else None for p in nopool]
+        pooled = [p[0] for p in partial]
+        finite = [v for v in own + pooled + [gamma00] if v is not None]
+        order = sorted(range(len(labels)), key=lambda j: (sizes[j], labels[j]))
+        row_of = {j: len(labels) - 1 - r for r, j in enumerate(order)}
+        rows = {float(row_of[j]): f"{labels[j]} n={sizes[j]}" for j in order}
+        colors = {float(row_of[j]): theme.group_color(j) for j in order}
+        x_title = (f"intercept on the {LINK_SCALE_NAMES[family]} scale" if family != "gaussian"
+                   else f"intercept ({s.y_label})")
+        link_axes = make_axes(padded_range(finite, pad=0.1), (-0.6, len(labels) - 0.4), x_title,
+                              f"{s.group_label} (by size)", theme,
+                              y_tick_labels=rows, y_tick_colors=colors)
+        rec("link_gamma00", gamma00)
+        centre = DashedLine(link_axes.c2p(gamma00, -0.6), link_axes.c2p(gamma00, len(labels) - 0.4),
+                            color=theme.grand_mean, stroke_width=3, dash_length=0.08)
+        drawn = VGroup()
+        for j in range(len(labels)):
+            end = link_axes.c2p(pooled[j], row_of[j])
+            filled = filled_mark(end, theme.group_color(j), radius=0.08)
+            if own[j] is None:
+                words = Text("no estimate alone", font=FONT, font_size=LABEL_SIZE - 2, color=theme.warning)
+                words.next_to(filled, RIGHT if pooled[j] <= gamma00 else LEFT, buff=0.2)
+                drawn.add(VGroup(filled, words))
+                continue
+            start = link_axes.c2p(own[j], row_of[j])
+            drawn.add(VGroup(shrink_arrow(start, end, theme.group_color(j), buff=0.09),
+                             hollow_mark(start, theme.group_color(j), radius=0.08), filled))
+        # a fade, not a morph: the row labels are not the old tick numbers
+        self.play(*[FadeOut(m) for m in old], FadeOut(axes), FadeIn(link_axes), run_time=1.2)
+        self.play(Create(centre), LaggedStart(*[FadeIn(d) for d in drawn], lag_ratio=0.05), run_time=1.2)
 
 
 class PoolingTradeoff(LectureScene):
     """Each method's error in the group intercepts against the simulation's truth."""
 
-    description = "Bias and variance: each method's intercept errors against the truth, and their RMSE."
+    description = "Bias and variance: each method's intercept errors against the truth, and their RMSE in this draw."
     reads_input = True
     needs_truth = True
-    families = ("gaussian",)
+    families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("errors", "Because the data are simulated we know every group's true intercept. Each row "
                    "shows how far each method's estimate lands from it; small groups are at the top."),
-        ("rmse", "Averaged over groups: complete pooling is biased, no pooling is noisy for small "
-                 "groups, partial pooling trades a little bias for much less variance."),
+        ("rmse", "Averaged over the groups: the root mean squared error of each method, and which one "
+                 "was lowest in this one draw. One draw is an anecdote: another seed can order them "
+                 "differently."),
     )
     title = "Bias against variance"
 
     def construct(self):
-        theme = self.theme
+        theme, rec = self.theme, self.record_number
         lecture = lecture_input()
         if lecture.data is None:
             raise ValueError("PoolingTradeoff needs simulated data (needs_truth): use a scenario, not a CSV")
         s, data = lecture.scenario, lecture.data
         fit = scene_fit(lecture)
+        family = fit.family
         labels = fit.group_labels
-        rec = self.record_number
+        x, y, g, _ = lecture.arrays()
+        reasons = unestimable_reasons(fit, y, g)
         truth_index = [list(data.group_labels).index(label) for label in labels]
         true_intercepts = np.asarray(data.truth["intercepts"], float)[truth_index]
-        errors = intercept_errors({kind: coef_pairs(fit, kind) for kind, _ in METHODS}, true_intercepts)
-        rmse = {kind: rec(f"rmse[{kind}]", root_mean_square(errors[kind])) for kind, _ in METHODS}
+        result = tradeoff(fit, true_intercepts)
+        errors, rmse = result.errors, {kind: rec(f"rmse[{kind}]", v) for kind, v in result.rmse.items()}
+        rec("n_compared", len(result.compared))
         sizes = [fit.group_sizes[label] for label in labels]
         for label, n in zip(labels, sizes):
             rec(f"n[{label}]", n)
+        units = LINK_UNITS[family] or s.y_label
 
         # Section: one row per group, smallest groups on top; zero = the truth
         order = sorted(range(len(labels)), key=lambda j: (sizes[j], labels[j]))
         row_of = {j: len(labels) - 1 - r for r, j in enumerate(order)}
         rows = {float(row_of[j]): f"{labels[j]} n={sizes[j]}" for j in order}
         colors = {float(row_of[j]): theme.group_color(j) for j in order}
-        reach = max(float(np.max(np.abs(e))) for e in errors.values())
+        reach = max(float(np.nanmax(np.abs(e))) for e in errors.values())
         axes = make_axes((-reach * 1.05, reach * 1.05), (-0.6, len(labels) - 0.4),
-                         f"estimate − true intercept ({s.y_label})", f"{s.group_label} (by size)", theme,
+                         f"estimate − true intercept ({units})", f"{s.group_label} (by size)", theme,
                          y_tick_labels=rows, y_tick_colors=colors)
         title = title_text(self.title, theme)
         truth_line = DashedLine(axes.c2p(0, -0.6), axes.c2p(0, len(labels) - 0.4), color=theme.truth,
                                 stroke_width=3, dash_length=0.08)
         offsets = {"complete": 0.22, "no_pool": 0.0, "partial": -0.22}
         marks = {}
-        for kind, _ in METHODS:
+        for kind in METHODS:
             group = VGroup()
             for j in range(len(labels)):
-                point = axes.c2p(float(errors[kind][j]), row_of[j] + offsets[kind])
+                error = float(errors[kind][j])
+                if not np.isfinite(error):     # no estimate: said in words on its row
+                    words = Text("no pooling: no estimate", font=FONT, font_size=LABEL_SIZE - 4, color=theme.no_pool)
+                    words.move_to(axes.c2p(reach * 0.55, row_of[j] + offsets[kind]))
+                    group.add(words)
+                    continue
+                point = axes.c2p(error, row_of[j] + offsets[kind])
                 if kind == "complete":
                     group.add(group_mark("square", point, theme.complete, 0.06))
                 elif kind == "no_pool":
@@ -248,25 +365,32 @@ class PoolingTradeoff(LectureScene):
 
         key = legend([("square", "complete pooling", theme.complete), ("no_pool", "no pooling"),
                       ("partial", "partial pooling"), ("grand_mean", "truth (error 0)", theme.truth)], theme)
+        over = f" over {len(result.compared)} of {len(labels)} {s.group_label}s" if result.left_out else ""
         bars = mini_bars([(name, rmse[kind], {"complete": theme.complete, "no_pool": theme.no_pool,
-                                              "partial": theme.partial}[kind]) for kind, name in METHODS],
+                                              "partial": theme.partial}[kind])
+                          for kind, name in zip(METHODS, ("complete", "no pool", "partial"))],
                          theme, width=PANEL_REGION.width - 0.2, height=2.4,
-                         value_label="RMSE of the group intercepts")
-        lowest = fmt(min(rmse.values()))
-        best = [METHOD_NAMES[kind] for kind, _ in METHODS if fmt(rmse[kind]) == lowest]
-        verdict = wrapped_text(f"Lowest error here: {' and '.join(best)}" + (" (a tie)." if len(best) > 1 else "."),
-                               PANEL_REGION.width, theme, size=SMALL_SIZE)
-        side_panel(key, bars, verdict, buff=0.45)
+                         value_label=f"RMSE of the intercepts{over}")
+        best = [METHOD_NAMES[kind] for kind in result.lowest]
+        verdict_text = (f"Lowest error in this draw: {' and '.join(best)}" + (" (a tie)" if len(best) > 1 else "")
+                        + ". One draw is an anecdote: another seed can order them differently.")
+        if result.left_out:
+            verdict_text += f" Left out: {', '.join(result.left_out)} (no pooling has no estimate)."
+        verdict = wrapped_text(verdict_text, PANEL_REGION.width, theme, size=SMALL_SIZE)
+        side_panel(key, bars, verdict, buff=0.4)
 
+        fields = dict(scale=f" ({units} scale)" if family != "gaussian" else "", dropped=_dropped_words(reasons),
+                      n_compared=len(result.compared), best=" and ".join(best),
+                      **{kind: rmse[kind] for kind in METHODS})
         self.add(title)
         self.play(Create(axes), Create(truth_line), FadeIn(key[3]), run_time=1.0)
-        for k, (kind, _) in enumerate(METHODS):
+        for k, kind in enumerate(METHODS):
             self.play(LaggedStart(*[GrowFromCenter(m) for m in marks[kind]], lag_ratio=0.05),
                       FadeIn(key[k]), run_time=0.9)
-        self.slide_point("errors")
+        self.slide_point("errors", narration=narrate(TRADEOFF_NARRATION["errors"], family, **fields))
 
-        # Section: root mean squared error per method
+        # Section: root mean squared error per method, over the groups every method estimates
         self.play(FadeIn(bars.baseline), FadeIn(bars.names), FadeIn(bars.title),
                   *[GrowFromEdge(bar, DOWN) for bar in bars.bars], run_time=1.2)
         self.play(FadeIn(bars.values), FadeIn(verdict), run_time=0.6)
-        self.slide_point("rmse")
+        self.slide_point("rmse", narration=narrate(TRADEOFF_NARRATION["rmse"], family, **fields))

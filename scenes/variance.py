@@ -1,15 +1,22 @@
-"""Scene 5: variance components and the ICC. The total variance splits into the between-group
-part tau0^2 and the within-group part sigma^2; their ratio is the ICC, shown on a bar with the
-0.05 rule of thumb; a sweep of the simulated tau0 re-fits the model per step so the split and
-the ICC move together. Every number comes from FitResult (re_cov, sigma, icc).
+"""Scene 5: variance components and the ICC on the latent scale, for every family. The total
+variance splits into the between-group part tau0^2 and the within-group part: sigma^2 for a
+Gaussian model; for a GLMM the family's latent residual variance, named on screen: pi^2/3 for the
+logit link (the logistic distribution's variance), log(1 + 1/mu), mu = exp(gamma00), for Poisson
+and log(1 + 1/shape) for Gamma (both lognormal approximations, Nakagawa et al. 2017; the
+trigamma(shape) alternative for Gamma is not used). Their ratio is the ICC, shown on a bar with the
+0.05 rule of thumb; a sweep of the simulated tau0 re-simulates and re-fits per step so the split
+and the ICC move together (with a user's data there is nothing to re-simulate, and the slide
+says so). Every number comes from the estimator (estimator.latent_scale.latent_split of the fit).
 """
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, Line, Rectangle, Text, Transform, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, DashedLine, FadeIn, Line, Rectangle, Text, Transform, VGroup
 
 from scenes.base import LectureScene
+from estimator.latent_scale import latent_split
 from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, math_tex, scene_fit, side_panel,
-                           title_text, wrapped_text)
+                          title_text, wrapped_text)
+from scenes.vocab.glmm_a import narrate
 from scenes.context import input_from_scenario, lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 
@@ -20,25 +27,52 @@ BAR_HEIGHT = 1.0
 ICC_DROP = 3.2          # the ICC bar sits this far below the variance bar
 
 
+WITHIN_NAME = {"gaussian": "within groups", "binomial": "logistic residual π²/3",
+               "poisson": "Poisson residual", "gamma": "Gamma residual"}
+
+NARRATION = {
+    "split": {"gaussian": "The total variance of the outcome splits into two parts: how much the groups "
+                          "differ, τ̂₀² = {tau2}, and how much observations scatter within a group, "
+                          "σ̂² = {residual}.",
+              "binomial": "On the latent log-odds scale the variance splits into the groups' part, "
+                          "τ̂₀² = {tau2}, and a fixed residual part: π²/3 = {residual}, the variance of the "
+                          "logistic distribution behind the logit link.",
+              "poisson": "On the latent log-rate scale the variance splits into the groups' part, "
+                         "τ̂₀² = {tau2}, and the Poisson residual log(1 + 1/μ̂) = {residual} at the mean "
+                         "count μ̂ = {mu}: a lognormal approximation.",
+              "gamma": "On the latent log scale the variance splits into the groups' part, τ̂₀² = {tau2}, "
+                       "and the Gamma residual log(1 + 1/ν̂) = {residual} for the shape ν̂ = {shape}: a "
+                       "lognormal approximation."},
+    "icc": {"default": "The intraclass correlation is the between-group share of the total: here "
+                       "ICC = {icc}. Above about 0.05 observations in one group are clearly not "
+                       "independent: use a mixed model."},
+    "sweep": {"default": "Change how much the groups really differ and refit: as τ₀ grows from 0 to "
+                         "{tau_max}, the between-group bar grows and the ICC climbs from {icc_first} to "
+                         "{icc_last}.",
+              "data": "These are your own data: there is no simulation to re-run with another τ₀, so "
+                      "the ICC stays at {icc}."},
+}
+
+
 def variance_parts(fit) -> tuple[float, float]:
-    """(tau0^2, sigma^2) as the fit reports them (intercept variance, residual variance)."""
-    tau2 = fit.re_cov[fit.re_terms.index("(Intercept)")][fit.re_terms.index("(Intercept)")]
-    return float(tau2), float(fit.sigma) ** 2
+    """(tau0^2, the latent residual variance) as the estimator reports them."""
+    split = latent_split(fit)
+    return split.tau2, split.residual
 
 
 class VarianceComponents(LectureScene):
     """Between vs within variance, the ICC bar, and a tau0 sweep."""
 
-    description = "Variance components: tau0^2 between groups, sigma^2 within, the ICC and its 0.05 rule."
+    description = "Variance components on the latent scale: tau0^2 between groups, the residual within, the ICC."
     reads_input = True
-    families = ("gaussian",)
+    families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
-        ("split", "The total variance of the outcome splits into two parts: how much the groups "
-                  "differ from each other, tau0 squared, and how much observations scatter within "
-                  "a group, sigma squared."),
+        ("split", "The total variance splits into two parts: how much the groups differ from each "
+                  "other, τ₀², and the residual variance within a group: σ² for a Gaussian model, "
+                  "π²/3 for the logit link, a lognormal approximation for Poisson and Gamma."),
         ("icc", "The intraclass correlation is the between-group share of the total. Above about "
                 "0.05 observations in one group are clearly not independent: use a mixed model."),
-        ("sweep", "Change how much the groups really differ and refit: as tau0 grows, the "
+        ("sweep", "Change how much the groups really differ and refit: as τ₀ grows, the "
                   "between-group bar grows and the ICC climbs toward one."),
     )
     title = "Variance between and within"
@@ -49,55 +83,81 @@ class VarianceComponents(LectureScene):
         fit = scene_fit(lecture)
         if "(Intercept)" not in fit.re_terms:
             raise ValueError("VarianceComponents needs a random intercept in the model")
-        tau2, sigma2 = variance_parts(fit)
+        split = latent_split(fit)
+        family = split.family
+        tau2, residual = split.tau2, split.residual
         rec("tau0_sq", tau2)
-        rec("sigma_sq", sigma2)
-        rec("icc", fit.icc)
+        rec("sigma_sq", residual)
+        rec("icc", split.icc)
+        fields = dict(tau2=tau2, residual=residual, icc=split.icc, mu=split.mu, shape=split.shape)
 
-        # Section: the stacked bar of the total variance
+        # Section: the stacked bar of the total (latent) variance
         title = title_text(self.title, theme)
         left = PLOT_REGION.left + 0.2
         bar_y = PLOT_REGION.top - 1.6
-        split_bar = self._split_bar(tau2, sigma2, left, bar_y)
-        formula = math_tex(r"\mathrm{ICC} = \frac{\hat\tau_0^2}{\hat\tau_0^2 + \hat\sigma^2}", theme)
+        split_bar = self._split_bar(tau2, residual, left, bar_y, split)
+        formula = math_tex(r"\mathrm{ICC} = \frac{\hat\tau_0^2}{\hat\tau_0^2 + " + split.residual_tex + "}", theme)
         formula[0][4:9].set_color(theme.between)
+        formula.scale_to_fit_width(min(formula.width, PANEL_REGION.width))
         tau_row = Readout(r"\hat\tau_0^2 =", tau2, theme, color=theme.between, size=24)
-        sigma_row = Readout(r"\hat\sigma^2 =", sigma2, theme, color=theme.within, size=24)
-        icc_row = Readout(r"\mathrm{ICC} =", fit.icc, theme, size=26)
-        panel = side_panel(formula, tau_row, sigma_row, icc_row, buff=0.3)
+        sigma_row = Readout(split.residual_tex + " =", residual, theme, color=theme.within, size=24)
+        icc_row = Readout(r"\mathrm{ICC} =", split.icc, theme, size=26)
+        named = self._residual_note(split)
+        panel = side_panel(formula, tau_row, sigma_row, named, icc_row, buff=0.25)
         self.add(title)
         self.play(FadeIn(split_bar), run_time=1.2)
-        self.play(FadeIn(tau_row), FadeIn(sigma_row), run_time=0.8)
-        self.slide_point("split")
+        self.play(FadeIn(tau_row), FadeIn(sigma_row), FadeIn(named), run_time=0.8)
+        self.slide_point("split", narration=narrate(NARRATION["split"], family, **fields))
 
         # Section: the ICC bar with the rule of thumb
-        icc_bar = self._icc_bar(fit.icc, left, bar_y - ICC_DROP)
+        icc_bar = self._icc_bar(split.icc, left, bar_y - ICC_DROP)
         note = wrapped_text(f"Rule of thumb: ICC > {ICC_RULE} means observations in a group are not "
                             "independent, so a mixed model is needed.", PANEL_REGION.width, theme,
-                            size=SMALL_SIZE)
-        note.next_to(panel, DOWN, buff=0.5).align_to(panel, LEFT)
+                            size=SMALL_SIZE - 2)
+        note.next_to(panel, DOWN, buff=0.35).align_to(panel, LEFT)
         self.play(FadeIn(formula), FadeIn(icc_row), FadeIn(icc_bar), run_time=1.2)
         self.play(FadeIn(note), run_time=0.6)
-        self.slide_point("icc")
+        self.slide_point("icc", narration=narrate(NARRATION["icc"], family, **fields))
 
-        # Section: sweep tau0, refitting each step
+        # Section: sweep tau0, re-simulating and refitting each step (only a simulation can)
         s = lecture.scenario
+        if not lecture.has_truth:
+            nothing = wrapped_text("Your own data: there is no simulation to re-run with another τ₀. "
+                                   "The sweep needs a scenario (--preset or --scenario).", PLOT_REGION.width - 0.4,
+                                   theme, size=SMALL_SIZE, color=theme.warning)
+            nothing.next_to(icc_bar, DOWN, buff=0.35).align_to(icc_bar, LEFT)
+            self.play(FadeIn(nothing), run_time=0.6)
+            self.slide_point("sweep", narration=narrate(NARRATION["sweep"], "data", **fields))
+            return
         sim_row = Readout(r"\tau_0 =", s.tau0, theme, prefix="simulated", color=theme.foreground, size=22)
-        sim_row.next_to(note, DOWN, buff=0.45).align_to(note, LEFT)
-        if lecture.has_truth:
-            self.play(FadeIn(sim_row), run_time=0.5)
-        for factor in SWEEP_FACTORS if lecture.has_truth else ():
-            sweep_fit = input_from_scenario(s.replace(tau0=s.tau0 * factor)).fit()
-            t2, s2 = variance_parts(sweep_fit)
-            self.play(Transform(split_bar, self._split_bar(t2, s2, left, bar_y)),
-                      Transform(icc_bar, self._icc_bar(sweep_fit.icc, left, bar_y - ICC_DROP)),
-                      sim_row.update_to(s.tau0 * factor), tau_row.update_to(t2),
-                      sigma_row.update_to(s2), icc_row.update_to(sweep_fit.icc), run_time=1.2)
+        sim_row.next_to(note, DOWN, buff=0.3).align_to(note, LEFT)
+        self.play(FadeIn(sim_row), run_time=0.5)
+        iccs = []
+        for factor in SWEEP_FACTORS:
+            step = latent_split(input_from_scenario(s.replace(tau0=s.tau0 * factor)).fit())
+            iccs.append(step.icc)
+            self.play(Transform(split_bar, self._split_bar(step.tau2, step.residual, left, bar_y, step)),
+                      Transform(icc_bar, self._icc_bar(step.icc, left, bar_y - ICC_DROP)),
+                      Transform(named, self._residual_note(step).move_to(named, aligned_edge=LEFT + UP)),
+                      sim_row.update_to(s.tau0 * factor), tau_row.update_to(step.tau2),
+                      sigma_row.update_to(step.residual), icc_row.update_to(step.icc), run_time=1.2)
             self.wait(0.4)
-        self.slide_point("sweep")
+        rec("sweep_icc_last", iccs[-1])
+        self.slide_point("sweep", narration=narrate(NARRATION["sweep"], family, tau_max=s.tau0 * SWEEP_FACTORS[-1],
+                                                    icc_first=iccs[0], icc_last=iccs[-1], **fields))
 
-    def _split_bar(self, tau2: float, sigma2: float, left: float, y: float) -> VGroup:
-        """A bar of fixed length split in proportion tau0^2 : sigma^2, each part labelled."""
+    def _residual_note(self, split):
+        """The residual variance named in words, with its inputs (mu-hat, the shape) filled in."""
+        words = split.residual_words
+        if split.mu is not None:
+            words = words.replace("exp(γ̂₀₀)", f"exp(γ̂₀₀) = {fmt(split.mu)}")
+        if split.shape is not None:
+            words = words.replace("the Gamma shape", f"the Gamma shape {fmt(split.shape)}")
+        return wrapped_text(f"Residual: {words}. Scale: {split.scale_words}.", PANEL_REGION.width, self.theme,
+                            size=SMALL_SIZE - 2, color=self.theme.within)
+
+    def _split_bar(self, tau2: float, sigma2: float, left: float, y: float, split) -> VGroup:
+        """A bar of fixed length split in proportion tau0^2 : residual, each part labelled."""
         theme = self.theme
         total = tau2 + sigma2
         share = tau2 / total if total > 0 else 0.0
@@ -107,11 +167,12 @@ class VarianceComponents(LectureScene):
                            fill_color=theme.within, fill_opacity=0.9)
         between.move_to([left + between.width / 2, y, 0])
         within.move_to([left + between.width + within.width / 2, y, 0])
-        heading = Text("total variance of the outcome", font=FONT, font_size=LABEL_SIZE + 4,
+        heading = Text("total variance of the outcome" if split.family == "gaussian"
+                       else f"total variance on {split.scale_words}", font=FONT, font_size=LABEL_SIZE + 4,
                        color=theme.foreground).next_to(VGroup(between, within), UP, buff=0.2)
         heading.align_to(between, LEFT)
         label_b = Text(f"between groups  {fmt(tau2)}", font=FONT, font_size=LABEL_SIZE + 4, color=theme.between)
-        label_w = Text(f"within groups  {fmt(sigma2)}", font=FONT, font_size=LABEL_SIZE + 4, color=theme.within)
+        label_w = Text(f"{WITHIN_NAME[split.family]}  {fmt(sigma2)}", font=FONT, font_size=LABEL_SIZE + 4, color=theme.within)
         label_b.next_to(between, DOWN, buff=0.2).align_to(between, LEFT)
         label_w.next_to(within, DOWN, buff=0.2).align_to(VGroup(between, within), RIGHT)
         if label_b.get_right()[0] > label_w.get_left()[0] - 0.2:

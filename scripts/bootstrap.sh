@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Set up everything the project needs on a Debian machine, idempotently and quickly when done:
-# Debian packages (Cairo/Pango headers, ffmpeg, a small TeX Live with dvisvgm), the .venv at the
+# Debian packages (Cairo/Pango headers, ffmpeg, a small TeX Live with dvisvgm, chromium for the
+# slide deck's browser test), the .venv at the
 # repo root, and `pip install -e .[dev]` (re-run only when pyproject.toml changes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config ffmpeg python3-venv
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
-  texlive-science dvisvgm cm-super-minimal)
+  texlive-science dvisvgm cm-super-minimal chromium)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

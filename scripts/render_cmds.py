@@ -255,39 +255,61 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset,
 
 
 # ---------------------------------------------------------------- slides
-@click.command(short_help="Offline HTML slide deck and PPTX of the slide points.")
+@click.command(short_help="Animated offline HTML deck, PPTX and PDF of the slide points.")
 @click.argument("scenes", nargs=-1)
-@click.option("--no-pptx", is_flag=True, help="Only the HTML deck.")
+@click.option("--static", "static", is_flag=True,
+              help="Stills only, no animation (needs no video render).")
+@click.option("--single-file/--folder", "single_file", default=None,
+              help="One self-contained deck.html (media as data: URIs), or deck.html beside a "
+                   "media/ folder [default: one file when the media are under 12 MB].")
+@click.option("--no-pptx", is_flag=True, help="No deck.pptx.")
+@click.option("--no-pdf", is_flag=True, help="No deck.pdf (the stills, one per page).")
+@click.option("--pace", type=click.Choice(PACES), default=None,
+              help="Which video render the animation is cut from (see `render --pace`) "
+                   f"[default: {DEFAULT_PACE}]; the clips are the same at either pace.")
 @output_options()
 @scenario_options
 @data_options
-def slides(scenes, no_pptx, quality, theme, out, parallel, quiet, as_json, preset, scenario_file,
-           assignments, data, formula, family, trials):
-    """Slide decks of the slide points: slides.html (one offline file, images embedded; arrow
-    keys, space or click to step, N for speaker notes) and slides.pptx (narration in the notes).
-    A choice of SCENES lands in parts/<Scene+Scene>/slides/, beside the whole deck in slides/.
+def slides(scenes, static, single_file, no_pptx, no_pdf, pace, quality, theme, out, parallel,
+           quiet, as_json, preset, scenario_file, assignments, data, formula, family, trials):
+    """Slide decks of the slide points, in slides/: deck.html (offline: each step plays the
+    animation up to the next slide point, then holds its still; S speaker view, F full screen,
+    B black), deck.pptx (each slide's animation as a video that plays on a click, narration in
+    the notes) and deck.pdf (the stills, a backup deck). The clips are cut from the same
+    renders as `render` and `lecture` (nothing is rendered twice). A choice of SCENES lands in
+    parts/<Scene+Scene>/slides/, beside the whole deck in slides/.
 
     \b
     Examples:
       glmm-explainer slides
       glmm-explainer slides --theme light -q medium --preset logistic
+      glmm-explainer slides --static --single-file     # today's stills, one file to mail
     """
-    from scripts.pipeline.assemble import build_deck
+    from scripts.errors import UserError
+    from scripts.pipeline.deck import build_deck
 
+    if static and pace is not None:
+        raise UserError("--pace chooses the video the animation is cut from; a --static deck has "
+                        "none: drop --pace or --static")
     session = _session("slides", preset, scenario_file, assignments, out, quality, theme, parallel,
-                       quiet, as_json, data, formula, family, trials)
+                       quiet, as_json, data, formula, family, trials,
+                       None if static else (pace or DEFAULT_PACE))
     pptx = not no_pptx
     if pptx:
         try:
             import pptx as _pptx  # noqa: F401
         except ImportError:
             pptx = False
-            session.reporter.note("slides.pptx skipped: install python-pptx (pip install python-pptx)")
+            session.reporter.note("deck.pptx skipped: install python-pptx (pip install python-pptx)")
     order = {scene.name: i for i, scene in enumerate(session.catalog)}
     chosen = sorted(session.select(scenes), key=lambda scene: order[scene.name])
-    jobs = session.realise(chosen, "stills", ("png",))
+    if static:
+        jobs = session.realise(chosen, "stills", ("png",))
+    else:
+        jobs = session.realise(chosen, "video", ("mp4",), then="lecture")  # ffmpeg cuts the clips
     session.raise_failures()
-    obj = build_deck(session, jobs, pptx=pptx)
+    obj = build_deck(session, jobs, animated=not static, single_file=single_file, pptx=pptx,
+                     pdf=not no_pdf)
     folder = assembled_folder("slides", scenes, [scene.name for scene in session.catalog])
     for name in sorted(obj.meta["files"]):
         session.place(f"{folder}/{name}", obj, name, "slides", None, name.rsplit(".", 1)[1])

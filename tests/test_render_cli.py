@@ -249,20 +249,24 @@ def test_reading_pace_leaves_time_to_read_the_captions_and_brisk_does_not(tmp_pa
 
 # ------------------------------------------------------------------ slides
 def test_slides_offline_html_and_pptx(tmp_path):
-    result = run("slides", "TinyCard", *LOW, "--out", tmp_path, "--quiet")
+    """--static: today's still-only deck, small enough to be one self-contained file."""
+    result = run("slides", "TinyCard", *LOW, "--static", "--out", tmp_path, "--quiet")
     assert result.exit_code == 0, result.output
     folder = folder_of(tmp_path) / "parts" / "TinyCard" / "slides"
-    page = (folder / "slides.html").read_text()
-    assert page.count("data:image/png;base64,") == 2
+    page = (folder / "deck.html").read_text()
+    assert page.count("data:image/png;base64,") == 2 and "data:video" not in page
+    assert not (folder / "media").exists()
     lowered = page.lower()
     for needle in ('src="http', "src='http", 'href="http', "@import", "url(http", "<link"):
         assert needle not in lowered
     assert "keydown" in page and "A title card. It has a formula." in page
-    with zipfile.ZipFile(folder / "slides.pptx") as deck:
+    with zipfile.ZipFile(folder / "deck.pptx") as deck:
         slides = [n for n in deck.namelist() if n.startswith("ppt/slides/slide") and n.endswith(".xml")]
         notes = " ".join(deck.read(n).decode() for n in deck.namelist() if n.startswith("ppt/notesSlides/notesSlide"))
+        assert not [n for n in deck.namelist() if n.endswith(".mp4")]
     assert len(slides) == 3  # cover + 2 slide points
     assert "A title card. It has a formula." in notes
+    assert (folder / "deck.pdf").read_bytes().count(b"/Type /Page") >= 3
 
 
 # ------------------------------------------------------------------ user data

@@ -1,6 +1,6 @@
-"""Products made from several scenes: the lecture (one MP4 with chapters, captions, handout) and
-the slide decks. Each is cached under a key of its parts' keys, so an unchanged lecture is
-placed again in milliseconds.
+"""Products made from several scenes: the lecture (one MP4 with chapters, captions, handout);
+the slide decks are built in deck.py from the helpers here. Each is cached under a key of its
+parts' keys, so an unchanged lecture is placed again in milliseconds.
 """
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def _slides(jobs: list[SceneJob], product: str):
         narration = narration_of(job, obj)
         for mark in obj.meta["marks"]:
             name = f"{job.scene.name}-{mark['index']:02d}-{mark['name']}.png"
-            yield job.scene, mark["index"], mark["name"], narration.get(mark["name"], ""), obj.file(name)
+            said = mark.get("narration") or narration.get(mark["name"], "")   # the render's own words first
+            yield job.scene, mark["index"], mark["name"], said, obj.file(name)
 
 
 def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
@@ -92,27 +93,3 @@ def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-
-def build_deck(session, jobs: list[SceneJob], pptx: bool = True) -> CacheObject:
-    from scripts.pipeline.deck import DeckSlide, write_html, write_pptx
-
-    stills = [job.found["png"] for job in jobs]
-    key = make_key({"product": "slides", "stills": [obj.key for obj in stills], "pptx": pptx,
-                    "code": _code_hash("deck.py"), "subtitle": _subtitle_lines(session),
-                    "title": LECTURE_TITLE})
-    cached = session.cache.get(key)
-    if cached is not None:
-        return cached
-    workdir = session.cache.new_workdir("slides")
-    try:
-        slides = [DeckSlide(scene.name, scene.title, index, name, narration, image)
-                  for scene, index, name, narration, image in _slides(jobs, "png")]
-        subtitle = " · ".join(_subtitle_lines(session)[:2])
-        write_html(workdir / "slides.html", LECTURE_TITLE, subtitle, slides)
-        files = {"slides.html": workdir / "slides.html"}
-        if pptx:
-            write_pptx(workdir / "slides.pptx", LECTURE_TITLE, subtitle, slides)
-            files["slides.pptx"] = workdir / "slides.pptx"
-        return session.cache.commit(key, workdir, files, {"product": "slides", "slides": len(slides)})
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)

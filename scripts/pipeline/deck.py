@@ -1,187 +1,129 @@
-"""Slide decks from the slide stills: a self-contained offline HTML deck and a PPTX.
+"""The slide decks, made from the scenes' renders: an HTML deck (deck.html, alone or beside its
+media/ folder), a PPTX (deck.pptx) and a PDF of the stills (deck.pdf, the backup deck).
 
-HTML: one file, every image embedded as a data URI, no scripts/fonts/styles from anywhere
-else; arrows/space/PageUp/PageDown/Home/End or a click on the right/left half to step, N to show
-the narration as speaker notes (C hides the caption), F for full screen, #n in the address opens
-slide n. PPTX (python-pptx): a title slide, then one 16:9 slide per slide point with the still
-full-bleed and the narration in the speaker notes; zip timestamps fixed for repeatable bytes.
+Animated (the default), the decks are cut from the scenes' videos, the same cached renders
+`render` and `lecture` use: every slide gets the clip from the previous slide point to its own
+(deck_segments.py) and its still. Static (`slides --static`), they are the slide stills alone.
+Like the lecture, a deck is cached under a key of its parts' keys and of this code, so an
+unchanged deck is placed again in milliseconds.
+
+    deck_files.py     the slide record, writing a file whole
+    deck_segments.py  the clips, cut from the scene's MP4 with ffmpeg
+    deck_html.py      deck.html and its player (deck_player/)
+    deck_pptx.py      deck.pptx: clips as embedded videos, narration in the notes
+    deck_pdf.py       deck.pdf: one page per still
 """
 from __future__ import annotations
 
-import base64
-import html
-import io
-import json
 import os
-import zipfile
-from dataclasses import dataclass
-from datetime import datetime
+import shutil
 from pathlib import Path
 
+from scripts.pipeline.assemble import LECTURE_TITLE, _slides, _subtitle_lines
+from scripts.pipeline.cache import CacheObject, make_key
+from scripts.pipeline.deck_files import DeckSlide
+from scripts.pipeline.jobs import SceneJob
+from scripts.pipeline.sources import files_hash
 
-@dataclass(frozen=True)
-class DeckSlide:
-    scene: str
-    scene_title: str
-    index: int
-    name: str
-    narration: str
-    image: Path
-
-
-def write_html(target: Path, title: str, subtitle: str, slides: list[DeckSlide]) -> None:
-    items = []
-    for slide in slides:
-        data = base64.b64encode(slide.image.read_bytes()).decode("ascii")
-        items.append({"src": f"data:image/png;base64,{data}", "scene": slide.scene_title,
-                      "name": slide.name, "index": slide.index, "notes": slide.narration})
-    page = _TEMPLATE.replace("__TITLE__", html.escape(title)).replace(
-        "__SUBTITLE__", html.escape(subtitle)).replace(
-        "__SLIDES__", json.dumps(items).replace("</", "<\\/"))
-    _write(target, page.encode("utf-8"))
+HERE = Path(__file__).resolve().parent
+CODE = ("deck.py", "deck_files.py", "deck_segments.py", "deck_html.py", "deck_pptx.py",
+        "deck_pdf.py", "deck_player/deck.html", "deck_player/deck.css", "deck_player/deck.js",
+        "handout.py", "assemble.py")
 
 
-def write_pptx(target: Path, title: str, subtitle: str, slides: list[DeckSlide]) -> None:
-    from pptx import Presentation
-    from pptx.util import Emu, Inches, Pt
+def theme_colours(theme: str) -> dict[str, str]:
+    """The page's colours: the theme's own (scenes/theme.py), so a light deck sits on a light page."""
+    from scenes.theme import THEMES
 
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    fixed = datetime(2000, 1, 1)
-    props = prs.core_properties
-    props.title, props.author, props.last_modified_by = title, "glmm-explainer", "glmm-explainer"
-    props.created = props.modified = fixed
-    props.revision = 1
-
-    cover = prs.slides.add_slide(prs.slide_layouts[0])
-    cover.shapes.title.text = title
-    cover.placeholders[1].text = subtitle
-    blank = prs.slide_layouts[6]
-    for slide in slides:
-        page = prs.slides.add_slide(blank)
-        picture = page.shapes.add_picture(str(slide.image), 0, 0, width=prs.slide_width)
-        if picture.height > prs.slide_height:  # not 16:9: fit the height and centre
-            ratio = prs.slide_height / picture.height
-            picture.height, picture.width = prs.slide_height, int(picture.width * ratio)
-            picture.left = Emu((prs.slide_width - picture.width) // 2)
-        picture.name = f"{slide.scene} {slide.index:02d} {slide.name}"
-        notes = page.notes_slide.notes_text_frame
-        notes.text = f"{slide.scene_title} · {slide.index}. {slide.name}\n{slide.narration}"
-        for paragraph in notes.paragraphs:
-            for run in paragraph.runs:
-                run.font.size = Pt(14)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    _write(target, _fixed_zip(buffer.getvalue()))
+    t = THEMES[theme]
+    return {"background": t.background, "foreground": t.foreground, "muted": t.muted,
+            "accent": t.partial, "scheme": "light" if theme == "light" else "dark"}
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with every entry dated 1980-01-01, so equal decks are equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+def build_deck(session, jobs: list[SceneJob], animated: bool, single_file: bool | None,
+               pptx: bool = True, pdf: bool = True) -> CacheObject:
+    """single_file: True/False as asked, None: one file when the media are small."""
+    from scripts.pipeline import deck_segments
+    from scripts.pipeline.deck_html import SINGLE_FILE_BYTES, media_bytes, media_names, write_html
 
-
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
+    product = "mp4" if animated else "png"
+    parts = [job.found[product] for job in jobs]
+    theme = session.settings.theme
+    key = make_key({"product": "deck", "parts": [obj.key for obj in parts], "animated": animated,
+                    "single_file": single_file, "pptx": pptx, "pdf": pdf, "theme": theme,
+                    "code": files_hash(*(HERE / name for name in CODE)),
+                    "subtitle": _subtitle_lines(session), "title": LECTURE_TITLE})
+    cached = session.cache.get(key)
+    if cached is not None:
+        return cached
+    workdir = session.cache.new_workdir("deck")
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        slides = _gather(jobs, product, workdir, animated, deck_segments,
+                         session.settings.parallel)
+        one_file = single_file if single_file is not None else media_bytes(slides) < SINGLE_FILE_BYTES
+        subtitle = " · ".join(_subtitle_lines(session)[:2])
+        colours = theme_colours(theme)
+        write_html(workdir / "deck.html", LECTURE_TITLE, subtitle, slides, colours, key[:16], one_file)
+        files = {"deck.html": workdir / "deck.html"}
+        if not one_file:
+            for slide in slides:
+                still, video = media_names(slide)
+                files[still] = slide.image
+                if video:
+                    files[video] = slide.video
+        if pptx:
+            from scripts.pipeline.deck_pptx import write_pptx
+
+            write_pptx(workdir / "deck.pptx", LECTURE_TITLE, subtitle, slides, colours)
+            files["deck.pptx"] = workdir / "deck.pptx"
+        if pdf:
+            from scripts.pipeline.deck_pdf import write_pdf
+
+            write_pdf(workdir / "deck.pdf", LECTURE_TITLE, subtitle, slides, colours)
+            files["deck.pdf"] = workdir / "deck.pdf"
+        meta = {"product": "deck", "slides": len(slides), "animated": animated,
+                "single_file": one_file, "clips": sum(s.video is not None for s in slides),
+                "loops": [s.stem for s in slides if s.loop]}
+        return session.cache.commit(key, workdir, files, meta)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>__TITLE__</title>
-<style>
-  html, body { margin: 0; height: 100%; background: #0b0d10; color: #e8e8e8;
-               font-family: "DejaVu Sans", system-ui, sans-serif; overflow: hidden; }
-  #stage { position: absolute; inset: 0 0 0 0; display: flex; flex-direction: column;
-           align-items: center; justify-content: center; }
-  #frame { max-width: 100vw; max-height: calc(100vh - 7.5em); aspect-ratio: 16 / 9;
-           width: min(100vw, calc((100vh - 7.5em) * 16 / 9)); }
-  #frame img { width: 100%; height: 100%; object-fit: contain; display: block; }
-  #caption { box-sizing: border-box; width: min(100vw, 72em); min-height: 4.5em; padding: 0.6em 1.2em;
-             font-size: 1.05em; line-height: 1.4; text-align: center; }
-  #bar { position: fixed; left: 0; right: 0; bottom: 0; height: 2.2em; display: flex; gap: 1em;
-         align-items: center; padding: 0 1em; font-size: 0.85em; color: #9aa0a8; }
-  #bar .grow { flex: 1; }
-  #progress { position: fixed; left: 0; bottom: 0; height: 3px; background: #56B4E9; }
-  #notes { display: none; position: fixed; right: 1em; top: 1em; width: 28em; max-height: 60vh;
-           overflow: auto; background: #1b1f24ee; border: 1px solid #333; border-radius: 6px;
-           padding: 1em; font-size: 0.95em; line-height: 1.45; }
-  body.notes #notes { display: block; }
-  body.nocaption #caption { visibility: hidden; }
-  #cover { text-align: center; }
-  #cover h1 { font-size: 2.4em; margin: 0 0 0.4em; } #cover p { color: #9aa0a8; }
-  .hint { color: #6b7078; font-size: 0.85em; margin-top: 2em; }
-</style>
-</head>
-<body>
-<div id="stage">
-  <div id="cover"><h1>__TITLE__</h1><p>__SUBTITLE__</p>
-    <p class="hint">&rarr; / space / click: next &nbsp; &larr;: back &nbsp; N: notes &nbsp; C: caption &nbsp; F: full screen</p></div>
-  <div id="frame" hidden><img id="image" alt=""></div>
-  <div id="caption" hidden></div>
-</div>
-<div id="notes"></div>
-<div id="bar"><span id="where"></span><span class="grow"></span><span id="count"></span></div>
-<div id="progress"></div>
-<script>
-"use strict";
-const slides = __SLIDES__;
-let current = 0;  // 0 = cover, 1..n = slides
-const $ = (id) => document.getElementById(id);
-function show(n) {
-  current = Math.max(0, Math.min(slides.length, n));
-  const cover = current === 0;
-  $("cover").hidden = !cover; $("frame").hidden = cover; $("caption").hidden = cover;
-  if (!cover) {
-    const s = slides[current - 1];
-    $("image").src = s.src;
-    $("image").alt = s.scene + " - " + s.name;
-    $("caption").textContent = s.notes;
-    $("notes").textContent = s.scene + " \\u00b7 " + s.index + ". " + s.name + "\\n\\n" + s.notes;
-    $("where").textContent = s.scene + " \\u00b7 " + s.name;
-  } else {
-    $("where").textContent = ""; $("notes").textContent = "";
-  }
-  $("count").textContent = current + " / " + slides.length;
-  $("progress").style.width = (100 * current / Math.max(1, slides.length)) + "%";
-  if (location.hash !== "#" + current) history.replaceState(null, "", "#" + current);
-}
-document.addEventListener("keydown", (e) => {
-  if (e.altKey || e.ctrlKey || e.metaKey) return;
-  const k = e.key;
-  if (["ArrowRight", "ArrowDown", "PageDown", " ", "Enter"].includes(k)) { show(current + 1); }
-  else if (["ArrowLeft", "ArrowUp", "PageUp", "Backspace"].includes(k)) { show(current - 1); }
-  else if (k === "Home") { show(0); }
-  else if (k === "End") { show(slides.length); }
-  else if (k === "n" || k === "N") { document.body.classList.toggle("notes"); }
-  else if (k === "c" || k === "C") { document.body.classList.toggle("nocaption"); }
-  else if (k === "f" || k === "F") {
-    if (document.fullscreenElement) document.exitFullscreen(); else document.documentElement.requestFullscreen();
-  } else { return; }
-  e.preventDefault();
-});
-$("stage").addEventListener("click", (e) => {
-  show(e.clientX > window.innerWidth / 3 ? current + 1 : current - 1);
-});
-window.addEventListener("hashchange", () => show(parseInt(location.hash.slice(1), 10) || 0));
-show(parseInt(location.hash.slice(1), 10) || 0);
-</script>
-</body>
-</html>
-"""
+def _gather(jobs: list[SceneJob], product: str, workdir: Path, animated: bool,
+            deck_segments, parallel: int = 1) -> list[DeckSlide]:
+    """The deck's slides, with their stills (hard links into workdir/media) and, animated,
+    their clips cut into workdir/media (`parallel` ffmpeg processes at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    media = workdir / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    slides: list[DeckSlide] = []
+    cuts = []
+    for job in jobs:
+        obj = job.found[product]
+        marks = obj.meta["marks"]
+        spans = deck_segments.spans(marks, int(obj.meta["fps"])) if animated else [None] * len(marks)
+        video = obj.file(f"{job.scene.name}.mp4") if animated else None
+        by_index = {mark["index"]: (mark, span) for mark, span in zip(marks, spans)}
+        for scene, index, name, narration, image in _slides([job], product):
+            mark, span = by_index[index]
+            plain = DeckSlide(scene.name, scene.title, index, name, narration, image)
+            still = media / f"{plain.stem}.png"
+            _link(image, still)
+            clip = None
+            if span is not None:
+                clip = media / f"{plain.stem}.mp4"
+                cuts.append((video, span, clip))
+            slides.append(DeckSlide(scene.name, scene.title, index, name, narration, still, clip,
+                                    bool(mark.get("loop")) and clip is not None))
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:  # each cut is an ffmpeg process
+        for done in [pool.submit(deck_segments.cut, *cut) for cut in cuts]:
+            done.result()  # the first failure (an EncodeError: one line) stops the deck
+    return slides
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -4,7 +4,7 @@
     videos/<Scene>.mp4
     stills/png|svg|pdf|png-transparent|svg-transparent|pdf-transparent/<Scene>-NN-<slide>.<ext>
     lecture/lecture.mp4, lecture.vtt, lecture.srt, handout.pdf      (the whole lecture)
-    slides/slides.html, slides.pptx                                 (every scene's slides)
+    slides/deck.html [media/], deck.pptx, deck.pdf                 (every scene's slides)
     parts/<Scene+Scene>/lecture/..., parts/<Scene+Scene>/slides/...  (a chosen subset of scenes)
     manifest.json
 <out>/.cache/   the content-addressed cache (see cache.py)

@@ -75,6 +75,7 @@ class Session:
         self.interrupted = False
         self._interrupt: KeyboardInterrupt | None = None
         self._sources: dict[str, Path] = {}  # relative path -> cache file, placed by finish()
+        self._jobs: list[SceneJob] = []      # every job realised, for the screen-numbers sidecar
         self.reporter = self.settings.reporter
 
     # ---- choosing scenes
@@ -110,6 +111,7 @@ class Session:
                          transparent, self.cache, self.run_input.digest,
                          self.settings.pace or DEFAULT_PACE)
         todo = [job for job in jobs if job.missing]
+        self._jobs.extend(jobs)
         self._cached_count = len(jobs) - len(todo)
         for job in jobs:
             if not job.missing:
@@ -208,7 +210,13 @@ class Session:
                   "theme": self.settings.theme}
         if self.settings.pace:
             header["pace"] = self.settings.pace
-        return manifest.update(self.folder, header, self.entries, place=self._place_file)
+        path = manifest.update(self.folder, header, self.entries, place=self._place_file)
+        from scripts.reproduce import write_kit  # the data and the same model for lme4 & co.
+        from scripts.reproduce.screen import write_screen_numbers
+
+        write_kit(self.folder, self.run_input)
+        write_screen_numbers(self.folder, self._jobs, header)
+        return path
 
     def _place_file(self, entry: dict) -> None:
         place(self._sources[entry["path"]], self.folder / entry["path"])

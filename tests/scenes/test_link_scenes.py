@@ -37,17 +37,18 @@ def preset_effects(preset: str) -> dict:
 
 def slide_notes(html: str) -> dict[tuple[str, str], str]:
     """(scene title, slide name) -> the speaker notes of the offline deck."""
-    items = json.loads(re.search(r"const slides = (\[.*?\]);\n", html, re.S).group(1))
-    return {(item["scene"], item["name"]): item["notes"] for item in items}
+    data = re.search(r'<script id="deck-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    return {(item["scene"], item["name"]): item["notes"] for item in json.loads(data)["slides"]}
 
 
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory):
     out = tmp_path_factory.mktemp("deck")
-    result = CliRunner().invoke(cli, ["slides", *(s.__name__ for s in LINK_SCENES), "-q", "low",
-                                      "--out", str(out), "--quiet"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["slides", *(s.__name__ for s in LINK_SCENES), "-q", "low", "--static",
+                                      "--single-file", "--no-pptx", "--no-pdf", "--out", str(out), "--quiet"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    [page] = out.glob("*/low-dark/parts/*/slides/slides.html")
+    [page] = out.glob("*/low-dark/parts/*/slides/deck.html")
     return slide_notes(page.read_text(encoding="utf-8"))
 
 

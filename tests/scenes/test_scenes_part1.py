@@ -25,8 +25,8 @@ def _render(scene_cls, tmp_path, monkeypatch):
     class Checked(scene_cls):
         """The scene, with the layout checked at every slide point (each is a handout still)."""
 
-        def slide_point(self, name, hold=HOLD_SECONDS):
-            super().slide_point(name, hold)
+        def slide_point(self, name, hold=HOLD_SECONDS, **options):
+            super().slide_point(name, hold, **options)
             _assert_layout(self, f"{scene_cls.__name__}/{name}")
 
     Checked.__name__ = Checked.__qualname__ = scene_cls.__name__

@@ -118,13 +118,30 @@ def test_stills_then_slides_of_the_whole_lecture(fresh_copy):
     pngs = [Path(p) for p in json.loads(result.stdout)["files"] if p.endswith(".png")]
     assert len(pngs) == slide_points
     assert all(p.is_file() and p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
-    result = glmm_explainer(fresh_copy, "slides", "-q", "low", "--json")
+    result = glmm_explainer(fresh_copy, "slides", "-q", "low", "--static", "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert all(scene["status"] in ("cached", "skipped") for scene in summary["scenes"])  # no re-render
-    [html] = [Path(p) for p in summary["files"] if p.endswith("slides.html")]
+    [html] = [Path(p) for p in summary["files"] if p.endswith("deck.html")]
     assert html.parent.name == "slides" and html.stat().st_size > 10_000
     assert html.read_text(encoding="utf-8").count("data:image/png;base64,") == slide_points
+
+
+def test_animated_slides_are_cut_from_the_lectures_render(fresh_copy, lecture):
+    """`slides` after `lecture`: every clip comes from the lecture's videos, nothing renders."""
+    result = glmm_explainer(fresh_copy, "slides", "-q", "low", "--pace", "brisk", "--folder",
+                            "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["folder"] == lecture["folder"]
+    assert all(scene["status"] in ("cached", "skipped") for scene in summary["scenes"])
+    files = [Path(p) for p in summary["files"]]
+    clips = [p for p in files if p.suffix == ".mp4"]
+    stills = [p for p in files if p.suffix == ".png"]
+    assert len(stills) >= 30 and len(clips) >= len(stills) - 3  # a clip per slide that moves
+    deck = Path(lecture["folder"]) / "slides"
+    assert {deck / "deck.html", deck / "deck.pptx", deck / "deck.pdf"} <= set(files)
+    assert all(p.parent == deck / "media" for p in clips + stills)
 
 
 # ------------------------------------------------------------------ the user's own paths

@@ -1,0 +1,102 @@
+"""Reproduce it yourself: every render leaves, beside its outputs, the data the scenes fitted and
+the same model for lme4, glmmTMB, brms and statsmodels. Through the console command with the
+default relative media/, as a user runs it; the statsmodels script is run as written and must
+give this tool's fixed effects (MixedLM's REML is lme4's); the R scripts run when R is here."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from estimator.table import write_csv
+
+CLI = Path(sys.executable).with_name("glmm-explainer")
+pytestmark = pytest.mark.skipif(not shutil.which("ffmpeg") or not CLI.exists(),
+                                reason="needs ffmpeg and the console command (scripts/bootstrap.sh)")
+
+
+def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GLMM_EXPLAINER_")}
+    return subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600)
+
+
+def only_kit(cwd: Path) -> Path:
+    [kit] = list((cwd / "media").glob("*/reproduce"))
+    return kit
+
+
+def python_fixef(kit: Path) -> list[float]:
+    code = ("import json, runpy; ns = runpy.run_path('statsmodels_fit.py'); r = ns['result'];"
+            "p = getattr(r, 'fe_params', None); p = p if p is not None else r.fe_mean;"
+            "print('FIXEF', json.dumps([float(v) for v in list(p)]))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=kit, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(line for line in done.stdout.splitlines() if line.startswith("FIXEF "))
+    return json.loads(line[len("FIXEF "):])
+
+
+def test_a_render_writes_the_kit_and_statsmodels_gives_the_same_fixed_effects(tmp_path):
+    result = run_cli(tmp_path, "stills", "TitleCard", "-q", "low")
+    assert result.returncode == 0, result.stderr
+    kit = only_kit(tmp_path)
+    for name in ("data.csv", "lme4.R", "glmmTMB.R", "brms.R", "statsmodels_fit.py", "fit.json", "README.md"):
+        assert (kit / name).stat().st_size > 0, name
+    shown = json.loads((kit / "fit.json").read_text())
+    assert shown["model"]["formula"] == "y ~ x + (1 | group)" and shown["versions"]["numpy"]
+    # the kit's data are the data: refitting data.csv through the CLI gives fit.json's numbers
+    refit = run_cli(kit, "fit", "data.csv", "--formula", "y ~ x + (1 | group)", "--json")
+    assert refit.returncode == 0, refit.stderr
+    assert json.loads(refit.stdout)["fixef"] == pytest.approx(shown["fit"]["fixef"], rel=1e-9)
+    assert python_fixef(kit) == pytest.approx(list(shown["fit"]["fixef"].values()), rel=1e-3, abs=1e-3)
+    # a cached re-run leaves the kit as it is
+    before = (kit / "fit.json").stat().st_mtime_ns
+    assert run_cli(tmp_path, "stills", "TitleCard", "-q", "low").returncode == 0
+    assert (kit / "fit.json").stat().st_mtime_ns == before
+
+
+def pupils_csv(path: Path) -> None:
+    rng = np.random.default_rng(7)
+    school = np.repeat(np.arange(1, 13), 10)
+    hours = rng.uniform(0, 10, school.size)
+    sex = rng.choice(["Female", "Male"], school.size)
+    week = rng.integers(1, 5, school.size)
+    score = (50 + 2 * hours - 0.1 * hours ** 2 + 3 * (sex == "Male") + 1.5 * (week > 2)
+             + rng.normal(0, 4, 12)[school - 1] + rng.normal(0, 3, school.size))
+    write_csv({"school": list(school), "hours": list(hours), "Sex": list(sex), "week": list(week),
+               "exam score": list(score)}, path)
+
+
+def test_a_users_formula_with_factors_transforms_and_backticks_reproduces_in_statsmodels(tmp_path):
+    pupils_csv(tmp_path / "pupils.csv")
+    formula = "`exam score` ~ poly(hours, 2) + Sex + I(week > 2) + (1 | school)"
+    result = run_cli(tmp_path, "stills", "TitleCard", "-q", "low", "--data", "pupils.csv", "--formula", formula)
+    assert result.returncode == 0, result.stderr
+    kit = only_kit(tmp_path)
+    shown = json.loads((kit / "fit.json").read_text())["fit"]["fixef"]
+    assert set(shown) == {"(Intercept)", "poly(hours, 2)1", "poly(hours, 2)2", "SexMale", "I(week > 2)TRUE"}
+    # patsy may order the columns differently: compare the estimates as a set
+    assert sorted(python_fixef(kit)) == pytest.approx(sorted(shown.values()), rel=1e-3, abs=1e-3)
+    assert "`exam score` ~ poly(hours, 2)" in (kit / "lme4.R").read_text()
+
+
+@pytest.mark.skipif(not shutil.which("Rscript"), reason="R is not installed (the R scripts are checked when it is)")
+@pytest.mark.parametrize("preset", ["default", "poisson"])
+def test_the_lme4_script_runs_as_written_and_gives_the_numbers_on_screen(tmp_path, preset):
+    check = subprocess.run(["Rscript", "-e", "library(lme4)"], capture_output=True)
+    if check.returncode != 0:
+        pytest.skip("lme4 is not installed")
+    assert run_cli(tmp_path, "stills", "TitleCard", "-q", "low", "--preset", preset).returncode == 0
+    kit = only_kit(tmp_path)
+    script = (kit / "lme4.R").read_text() + 'cat("FIXEF", jsonlite::toJSON(unname(lme4::fixef(m)), digits = 12), "\\n")\n'
+    (kit / "check.R").write_text(script)
+    done = subprocess.run(["Rscript", "check.R"], cwd=kit, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(line for line in done.stdout.splitlines() if line.startswith("FIXEF "))
+    shown = json.loads((kit / "fit.json").read_text())["fit"]["fixef"]
+    assert json.loads(line[len("FIXEF "):]) == pytest.approx(list(shown.values()), rel=1e-4, abs=1e-4)
