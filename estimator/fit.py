@@ -11,6 +11,7 @@ import numpy as np
 
 from estimator.data_checks import check_design
 from estimator.design import Design, build_design
+from estimator.held import held_lines
 from estimator.errors import InputError
 from estimator.families import get_family
 from estimator.formula import INTERCEPT, parse_formula
@@ -50,7 +51,8 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
         method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
     pooling = pool(replace(design, y=y), fam)
     seconds = time.perf_counter() - start
-    return _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds)
+    result = _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds)
+    return replace(result, held=held_lines(spec, table, design))  # where plots hold the others
 
 
 def _family(name: str):

@@ -36,7 +36,10 @@ class FitResult:
     missing value in a used column, dropped as na.omit); warnings (lme4's, e.g. rank-deficient
     columns dropped); scaled_residuals {Min, 1Q,
     Median, 3Q, Max} of lme4's residuals(fit, "pearson", scaled = TRUE); fixef_corr p x p
-    correlation of the fixed-effect estimates (summary's "Correlation of Fixed Effects").
+    correlation of the fixed-effect estimates (summary's "Correlation of Fixed Effects");
+    held {x, values, at_x0, at_x1}: where plots against the first numeric predictor x hold the
+    other predictors (factors at their reference level, numbers at their mean) and the
+    fixed-effect design rows of a line there (estimator/held.py); {} with x alone.
     """
 
     family: str
@@ -79,6 +82,7 @@ class FitResult:
     warnings: list = field(default_factory=list)
     scaled_residuals: dict = field(default_factory=dict)
     fixef_corr: list = field(default_factory=list)
+    held: dict = field(default_factory=dict)
 
     @property
     def group_labels(self) -> list[str]:

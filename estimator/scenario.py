@@ -33,6 +33,9 @@ class Scenario:
     x_group_offset > 0 spreads the groups along x, the groups with the highest u0j getting the
     lowest x, so the pooled trend can reverse the within-group trend (Simpson's paradox) while
     the u0j stay draws from N(0, tau0^2).
+    outlier_shift moves the smallest group (the first in label order among equally small ones,
+    the group the narration follows) by that many tau0 on the intercept: an outlying group, to
+    show how partial pooling tempers it (0 = none).
     """
 
     name: str = "default"
@@ -50,6 +53,7 @@ class Scenario:
     x_min: float = 0.0
     x_max: float = 10.0
     x_group_offset: float = 0.0
+    outlier_shift: float = 0.0
     trials: int = 1
     seed: int = 2024
     x_label: str = "x"
@@ -80,8 +84,13 @@ class Scenario:
         return dataclasses.asdict(self)
 
     def digest(self) -> str:
-        """A short stable hash of every value: the cache key and manifest entry for this scenario."""
-        text = json.dumps(self.to_dict(), sort_keys=True)
+        """A short stable hash of every value: the cache key and manifest entry for this scenario.
+        A key added later (outlier_shift) enters only when set, so older scenarios keep theirs."""
+        values = self.to_dict()
+        for name, unset in _LATER_KEYS.items():
+            if values.get(name) == unset:
+                values.pop(name)
+        text = json.dumps(values, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def to_toml(self) -> str:
@@ -98,6 +107,8 @@ class Scenario:
 
 
 _FIELDS = {f.name: f for f in fields(Scenario)}
+_LATER_KEYS = {"outlier_shift": 0.0}   # keys left out of the digest at their neutral value
+MAX_OUTLIER_SHIFT = 10.0
 _TYPES = {"name": str, "family": str, "x_label": str, "y_label": str, "group_label": str,
           "n_groups": int, "group_size_min": int, "group_size_max": int, "trials": int, "seed": int}
 
@@ -138,6 +149,12 @@ def _validate(s: Scenario) -> None:
     need(s.x_max > s.x_min, f"x_max = {s.x_max} must be greater than x_min = {s.x_min}")
     need(s.x_group_offset >= 0, f"x_group_offset = {s.x_group_offset} cannot be negative: use 0 "
                                 "for no offset")
+    need(abs(s.outlier_shift) <= MAX_OUTLIER_SHIFT,
+         f"outlier_shift = {s.outlier_shift} is out of range: use a shift between "
+         f"-{MAX_OUTLIER_SHIFT:g} and {MAX_OUTLIER_SHIFT:g} (in units of tau0; 0 for no outlier)")
+    need(s.outlier_shift == 0 or s.tau0 > 0,
+         f"outlier_shift = {s.outlier_shift} is in units of tau0, which is 0: set tau0 > 0 or "
+         "outlier_shift = 0")
     need(1 <= s.trials <= 10_000, f"trials = {s.trials} is out of range: use 1 (0/1 data) to 10000")
     need(s.seed >= 0, f"seed = {s.seed} must be a non-negative whole number")
     for name, kind in ((n, _field_type(n)) for n in _FIELDS):

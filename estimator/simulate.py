@@ -1,7 +1,8 @@
 """Scenario -> grouped data set, plus the true random effects for the scenes' "truth" overlays.
 
 Deterministic for a seed: every random draw comes from one numpy Generator seeded by the
-scenario, in a fixed order (group sizes, random effects, x, noise).
+scenario, in a fixed order (group sizes, random effects, x, noise). outlier_shift moves the
+smallest group's drawn u0j without drawing anything, so the rest of the data set is unchanged.
 """
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ def simulate(scenario: Scenario) -> SimulatedData:
     u = rng.multivariate_normal(np.zeros(2), cov, size=J, method="eigh")
     u[:, 0] *= s.tau0 > 0
     u[:, 1] *= s.tau1 > 0
+    if s.outlier_shift:   # after every draw, so the other groups' data stay the same
+        u[outlier_group(sizes), 0] += s.outlier_shift * s.tau0
     centres = _x_centres(u[:, 0], s.x_group_offset)
     group = np.repeat(np.arange(J), sizes)
     half_width = (s.x_max - s.x_min) / 2
@@ -64,6 +67,12 @@ def simulate(scenario: Scenario) -> SimulatedData:
     table = {"group": [labels[j] for j in group], "x": x.tolist(), "y": y.tolist(), **extra}
     return SimulatedData(scenario=s, table=table, group_labels=labels, group_sizes=sizes,
                          true_u=u, true_eta=eta)
+
+
+def outlier_group(sizes) -> int:
+    """The index of the group outlier_shift moves: the smallest, the first of equally small ones
+    (estimator.plotted.focus_group picks the same group of a fit of these data)."""
+    return min(range(len(sizes)), key=lambda j: (int(sizes[j]), j))
 
 
 def _x_centres(u0: np.ndarray, offset: float) -> np.ndarray:

@@ -49,7 +49,8 @@ class LectureScene(Scene):
     """Subclasses set `description` (one line), `slides` ((name, narration), ...) and, if the
     scene needs the simulation's truth, `needs_truth = True` (skipped for a user's own data).
     They declare what they read: `reads_input = True` for the lecture input, `presets` for
-    built-in presets they load, `data_files` for files next to their module (scenes/reads.py)."""
+    built-in presets they load, `data_files` for files next to their module, and
+    `lecture_preset` for the preset they show when the user gave no input (scenes/reads.py)."""
 
     description: ClassVar[str] = ""
     slides: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -61,6 +62,8 @@ class LectureScene(Scene):
     # Slide points whose animation (from the previous slide point) the animated deck plays in a
     # loop instead of once, e.g. a parameter sweep; every other segment plays once and holds.
     loop_slides: ClassVar[tuple[str, ...]] = ()
+    lecture_preset: ClassVar[str | None] = None
+    plots_against_x: ClassVar[bool] = True   # False: draws no lines in x (no held-predictor note)
 
     def __init_subclass__(cls, **kwargs):
         """Every construct runs with its scene's declared reads active (scenes/reads.py)."""
@@ -95,11 +98,15 @@ class LectureScene(Scene):
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
 
-    def slide_point(self, name: str, hold: float = HOLD_SECONDS, narration: str | None = None) -> None:
+    def slide_point(self, name: str, hold: float = HOLD_SECONDS, narration: str | None = None,
+                    question: str | None = None, answer: str | None = None) -> None:
         """Hold (at least `hold` s; at the reading pace until the narration since the previous
         mark can be read), then mark this moment as slide point `name` (declared in `slides`).
         `narration`: this render's own words for the slide point (e.g. with the fit's numbers
-        filled in); default the declared text."""
+        filled in); default the declared text. Predict, then reveal: `question` marks a slide
+        point that poses a question before its answer is shown (the deck pauses there, the
+        exercise sheet asks it); `answer` marks the slide point that reveals the answer to the
+        scene's latest question, in words from the fit (the answer key)."""
         names = self.slide_names()
         if name not in names:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' is not declared in slides")
@@ -124,6 +131,10 @@ class LectureScene(Scene):
                 "screen": screen_numbers([*self.mobjects, *self.foreground_mobjects])}
         if narration != dict(self.slides)[name]:   # the render's own words (e.g. the fit's numbers)
             mark["narration"] = " ".join(narration.split())
+        if question:
+            mark["question"] = " ".join(question.split())
+        if answer:
+            mark["answer"] = " ".join(answer.split())
         self.marks.append(mark)
         if _still_writer is not None:
             _still_writer(self, index, name)

@@ -24,7 +24,7 @@ from scenes.context import lecture_input
 from scenes.theme import BODY_SIZE, LABEL_SIZE, SMALL_SIZE, fmt
 from scenes.vocab import (PANEL_REGION, Readout, data_cloud, grand_mean_line, group_lines, legend,
                           light_up, make_axes, math_tex, normal_density_curve, padded_range, pulse,
-                          side_panel, term_tex, title_text, wrapped_text, x_axis_limits)
+                          side_panel, term_tex, title_text, wrapped_text, x_axis_limits, count_of)
 from scenes.vocab.glmm_a import curve_path, group_curves, narrate, sideways_distribution
 
 SIZE = BODY_SIZE - 2     # readouts in the side panel
@@ -201,7 +201,7 @@ class DataGeneration(LectureScene):
         rec("n_groups", n_groups)
         hidden = "the lines, τ₀ and σ" if family == "gaussian" else (
             "the curves, τ₀ and ν" if family == "gamma" else "the curves and τ₀")
-        seen = wrapped_text(f"We see {n_obs} points in {n_groups} {s.group_label}s; {hidden} are hidden.",
+        seen = wrapped_text(f"We see {n_obs} points in {count_of(n_groups, s.group_label)}; {hidden} are hidden.",
                             PANEL_REGION.width, theme, size=SMALL_SIZE)
         header = wrapped_text("Simulation settings (truth)", PANEL_REGION.width, theme,
                               size=LABEL_SIZE, color=theme.muted)

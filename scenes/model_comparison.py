@@ -64,7 +64,8 @@ class ModelComparison(LectureScene):
         question = wrapped_text("Which model will AIC prefer?", PANEL_REGION.width, theme, size=CELL)
         side_panel(question)
         self.play(FadeIn(question), run_time=0.6)
-        self.slide_point("question")
+        self.slide_point("question", question="Complete pooling, no pooling or the mixed model: which one "
+                                                        "will AIC prefer for these data?")
 
         self.play(*[FadeIn(cell) for row in cells.values() for cell in row[1:]], run_time=1.2)
         best_aic, best_bic = comparison.best("aic"), comparison.best("bic")
@@ -77,7 +78,7 @@ class ModelComparison(LectureScene):
                               PANEL_REGION.width, theme, size=SMALL_SIZE)
         answer.next_to(question, DOWN, buff=0.4).align_to(question, LEFT)
         self.play(Create(boxes), FadeIn(answer), run_time=1.0)
-        self.slide_point("criteria")
+        self.slide_point("criteria", answer=verdict)
 
         lrt_view = self._lrt(comparison) if comparison.lrt else None
         if lrt_view is None:

@@ -28,7 +28,7 @@ from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE
 from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, Readout, data_cloud, end_labels, filled_mark,
                           focus_group, group_mark, hollow_mark, legend, make_axes, math_tex, mini_bars,
-                          padded_range, scene_fit, shrink_arrow, side_panel, slope_term, term_tex,
+                          padded_range, scene_fit, shrink_arrow, count_of, side_panel, slope_term, term_tex,
                           title_text, wrapped_text, x_axis_limits)
 from scenes.vocab.glmm_a import curve_path, group_curves, narrate
 
@@ -75,6 +75,7 @@ class PoolingComparison(LectureScene):
 
     description = "Complete, no and partial pooling: the same group curves morph into the mixed model's."
     reads_input = True
+    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("complete", "Complete pooling fits one line to everybody and ignores the groups. Efficient, "
@@ -211,7 +212,7 @@ class PoolingComparison(LectureScene):
                      float(end) if np.isfinite(end) else float(fallback[j]), theme.group_color(j))
                     for j, (label, n, end) in enumerate(zip(labels, sizes, ends))]
 
-        labels_np = end_labels(axes, label_items("no_pool"), theme)
+        labels_np = end_labels(axes, label_items("no_pool"), theme, priority=[k], group_word=s.group_label)
         focus_np = Readout(r"\hat\beta_{0j} =", nopool[k][0] if nopool[k] else None, theme,
                            color=theme.group_color(k), size=SIZE, key="focus_no_pool", recorder=rec,
                            prefix="no pooling")
@@ -230,7 +231,7 @@ class PoolingComparison(LectureScene):
         mixed_lines = group_curves(axes, xs, curves["partial"], theme, stroke_width=3)
         ghosts = marks.copy().set_stroke(opacity=0.45)
         filled = marks_for("partial", filled_mark)
-        labels_pp = end_labels(axes, label_items("partial"), theme)
+        labels_pp = end_labels(axes, label_items("partial"), theme, priority=[k], group_word=s.group_label)
         focus_pp = Readout(r"\hat\gamma_{00} + \hat u_{0j} =", partial[k][0], theme, color=theme.group_color(k),
                            size=SIZE, key="focus_partial", recorder=rec, prefix="partial")
         focus_pp.next_to(focus_np, DOWN, buff=0.15).align_to(focus_np, LEFT)
@@ -299,6 +300,7 @@ class PoolingTradeoff(LectureScene):
 
     description = "Bias and variance: each method's intercept errors against the truth, and their RMSE in this draw."
     reads_input = True
+    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     needs_truth = True
     families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
@@ -365,7 +367,7 @@ class PoolingTradeoff(LectureScene):
 
         key = legend([("square", "complete pooling", theme.complete), ("no_pool", "no pooling"),
                       ("partial", "partial pooling"), ("grand_mean", "truth (error 0)", theme.truth)], theme)
-        over = f" over {len(result.compared)} of {len(labels)} {s.group_label}s" if result.left_out else ""
+        over = f" over {len(result.compared)} of {count_of(len(labels), s.group_label)}" if result.left_out else ""
         bars = mini_bars([(name, rmse[kind], {"complete": theme.complete, "no_pool": theme.no_pool,
                                               "partial": theme.partial}[kind])
                           for kind, name in zip(METHODS, ("complete", "no pool", "partial"))],

@@ -4,6 +4,9 @@ Each LectureScene subclass declares, as class attributes:
   reads_input = True            it reads the lecture's input (scenario, or the user's CSV + formula)
   presets = ("fan-out",)        built-in presets it loads itself (estimator/presets/<name>.toml)
   data_files = ("data/x.csv",)  files it opens, relative to its module's folder
+  lecture_preset = "simpson"    the built-in preset it shows instead of the lecture input when
+                                the user gave no input at all (the default lecture), because
+                                its story needs data that make its point (scenes/context.py)
 
 The render cache keys a scene's videos and stills on exactly these (the input's digest, each
 preset file's and data file's sha256), read from the class without rendering it. So that a
@@ -44,10 +47,11 @@ class Declaration:
     reads_input: bool = False
     presets: tuple[str, ...] = ()
     data_files: tuple[str, ...] = ()
+    lecture_preset: str | None = None
 
     def as_dict(self) -> dict:
         return {"reads_input": self.reads_input, "presets": list(self.presets),
-                "data_files": list(self.data_files)}
+                "data_files": list(self.data_files), "lecture_preset": self.lecture_preset}
 
 
 def declaration_of(cls) -> Declaration:
@@ -62,7 +66,14 @@ def declaration_of(cls) -> Declaration:
         if Path(rel).is_absolute() or ".." in Path(rel).parts:
             raise DeclarationError(f"{name}.data_files entry '{rel}' must be a path relative to "
                                    "the scene's module folder, inside it")
-    return Declaration(name, reads_input, presets, files)
+    lecture_preset = getattr(cls, "lecture_preset", None)
+    if lecture_preset is not None and not (isinstance(lecture_preset, str) and lecture_preset.strip()):
+        raise DeclarationError(f"{name}.lecture_preset must be a preset name such as 'simpson' "
+                               f"or None, not {lecture_preset!r}")
+    if lecture_preset is not None and not reads_input:
+        raise DeclarationError(f"{name}.lecture_preset is set but reads_input is not: a lecture "
+                               "preset replaces the lecture input, so add `reads_input = True`")
+    return Declaration(name, reads_input, presets, files, lecture_preset)
 
 
 def _names(scene: str, attr: str, value, example: str) -> tuple[str, ...]:
@@ -75,6 +86,7 @@ def _names(scene: str, attr: str, value, example: str) -> tuple[str, ...]:
 
 # ---- the scene whose construct is running in this process (LectureScene wraps every construct)
 _active: tuple[Declaration, Path | None] | None = None
+_active_scene = None  # the scene instance itself (scenes/context.py puts its preset note on it)
 
 
 def checked_construct(construct):
@@ -83,13 +95,13 @@ def checked_construct(construct):
 
     @functools.wraps(construct)
     def run(scene, *args, **kwargs):
-        global _active
-        saved = _active
-        _active = (declaration_of(type(scene)), _module_dir(type(scene)))
+        global _active, _active_scene
+        saved, saved_scene = _active, _active_scene
+        _active, _active_scene = (declaration_of(type(scene)), _module_dir(type(scene))), scene
         try:
             return construct(scene, *args, **kwargs)
         finally:
-            _active = saved
+            _active, _active_scene = saved, saved_scene
 
     run.checks_reads = True
     return run
@@ -118,11 +130,21 @@ def check_input() -> None:
                              "key includes the input")
 
 
+def active_scene():
+    """The scene whose construct is running (None outside one)."""
+    return _active_scene
+
+
+def active_lecture_preset() -> str | None:
+    """The running scene's declared `lecture_preset` (None outside a scene or undeclared)."""
+    return _active[0].lecture_preset if _active is not None else None
+
+
 def check_preset(name: str) -> None:
     if _active is None:
         return _outside_scene(f"preset '{name}'")
     declared = _active[0]
-    if name not in declared.presets:
+    if name not in declared.presets and name != declared.lecture_preset:
         raise UndeclaredRead(f"{declared.scene} reads preset '{name}' but does not declare it: "
                              f"set `presets = {declared.presets + (name,)!r}` on the class, so its cache key "
                              "includes the preset file")

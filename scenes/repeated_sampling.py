@@ -70,7 +70,8 @@ class RepeatedSampling(LectureScene):
         side_panel(question)
         first = dots(slice(0, 1))
         self.play(LaggedStart(*[FadeIn(d) for d in first], lag_ratio=0.05), FadeIn(question), run_time=1.2)
-        self.slide_point("one_draw")
+        self.slide_point("one_draw", question="Over 200 data sets like this one, which method estimates a "
+                                                        "group's intercept with the smallest error on average?")
 
         rest = dots(slice(1, SHOWN))
         count = Text(f"first {SHOWN} of {N_DATASETS} data sets shown", font=FONT, font_size=LABEL_SIZE,
@@ -96,7 +97,8 @@ class RepeatedSampling(LectureScene):
         items.append(wrapped_text(verdict, PANEL_REGION.width, theme, size=SMALL_SIZE))
         side_panel(*items, buff=0.22)
         self.play(LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.2), run_time=1.6)
-        self.slide_point("rmse")
+        self.slide_point("rmse", answer=verdict + " RMSE: " + ", ".join(
+            f"{NAMES[m]} {fmt(result.rmse[m])}" for m in METHODS) + ".")
 
     def _panels(self, x_lim, y_lim, group_label: str):
         """One small axes per method, side by side, sharing the error axis."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, Text, VGroup
 
 from scenes.base import LectureScene
-from scenes.vocab import CONTENT_REGION, fit_in_region, scene_fit, title_text
+from scenes.vocab import (CONTENT_REGION, INTERCEPT_TERM, count_of, fit_in_region, scene_fit,
+                          slope_term, title_text)
 from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 
@@ -17,11 +18,44 @@ ROW_GAP = 0.42
 COLUMN_WIDTHS = (3.0, 2.8, 2.8, 2.8)
 
 
+TAU = ("\u03c4\u2080", "\u03c4\u2081", "\u03c4\u2082", "\u03c4\u2083")   # tau with subscripts 0-3
+
+
+def fixef_names(fit, scenario) -> dict[str, str]:
+    """Row names for the fixed effects: "intercept", and the plotted predictor by the name the
+    scenario gives it ("hours studied (x)"), other terms as lme4 names them."""
+    names = {name: name for name in fit.fixef}
+    names[INTERCEPT_TERM] = "intercept"
+    term = slope_term(fit)
+    label = getattr(scenario, "x_label", "") or ""
+    if term in names and label and label != term:
+        names[term] = f"{label} ({term})"
+    return names
+
+
+def own_range(fit, term: str) -> tuple[float | None, float | None]:
+    """(min, max) of the groups' own (no-pooling, separate-fit) coefficients of `term`; groups
+    whose own fit is not estimable are left out; (None, None) when none is."""
+    values = [coefs.get(term) for coefs in (fit.no_pooling.get("separate") or {}).values() if coefs]
+    values = [v for v in values if v is not None and v == v]
+    return (min(values), max(values)) if values else (None, None)
+
+
+def sd_row_name(fit, term: str, k: int) -> str:
+    """'SD of intercepts (τ₀)', 'SD of slopes (τ₁)': the symbols the other scenes use."""
+    tau = TAU[k] if k < len(TAU) else f"\u03c4{k}"
+    if term == INTERCEPT_TERM:
+        return f"SD of intercepts ({tau})"
+    slopes = [t for t in fit.re_terms if t != INTERCEPT_TERM]
+    return f"SD of slopes ({tau})" if len(slopes) == 1 else f"SD of {term} slopes ({tau})"
+
+
 class ModelResults(LectureScene):
     """The coefficient summary next to the complete- and no-pooling estimates."""
 
     description = "Results table: fixed effects with SEs, variance components, ICC, logLik/AIC/BIC."
     reads_input = True
+    plots_against_x = False   # a table of every coefficient: no held-predictor note
     slides = (
         ("fixed", "The fixed effects side by side: complete pooling ignores the groups, no pooling "
                   "gives each group its own intercept, the mixed model estimates the average line "
@@ -49,6 +83,7 @@ class ModelResults(LectureScene):
                       if v["(Intercept)"] is not None]
         n_out = fit.n_groups - len(intercepts)
         intercepts = intercepts or [None]
+        names = fixef_names(fit, lecture.scenario)
         fixed_rows = []
         for name in fit.fixef:
             complete = fit.complete_pooling["fixef"][name]
@@ -65,24 +100,29 @@ class ModelResults(LectureScene):
                 value = next(iter(fit.no_pooling["common_slope"].values()))[name]
                 rec(f"no_pool_{name}", value)
                 no_pool = fmt(value)
-            fixed_rows.append(self._row((name, f"{fmt(complete)} ({fmt(complete_se)})", no_pool,
+                if name in fit.re_terms:        # a random slope: each group's own slope varies
+                    low, high = own_range(fit, name)
+                    rec(f"no_pool_{name}_min", low)
+                    rec(f"no_pool_{name}_max", high)
+                    no_pool = "NA" if low is None else f"{fmt(low)} to {fmt(high)}"
+            fixed_rows.append(self._row((names[name], f"{fmt(complete)} ({fmt(complete_se)})", no_pool,
                                          f"{fmt(fit.fixef[name])} ({fmt(fit.fixef_se[name])})"),
                                         theme.foreground, first_color=theme.grand_mean))
         table.add(*fixed_rows)
 
         # Section: variance components of the mixed model
         variance_rows = []
-        for term in fit.re_terms:
+        for k, term in enumerate(fit.re_terms):
             rec(f"sd_{term}", fit.re_sd[term])
-            variance_rows.append(self._row((f"SD {term} (tau)", "", "", fmt(fit.re_sd[term])),
+            variance_rows.append(self._row((sd_row_name(fit, term, k), "", "", fmt(fit.re_sd[term])),
                                            theme.foreground, first_color=theme.between))
         if len(fit.re_terms) == 2:
             rec("corr", fit.re_corr[0][1])
-            variance_rows.append(self._row(("correlation rho", "", "", fmt(fit.re_corr[0][1])),
+            variance_rows.append(self._row(("correlation (\u03c1)", "", "", fmt(fit.re_corr[0][1])),
                                            theme.foreground, first_color=theme.between))
         if fit.sigma is not None:
             rec("sigma", fit.sigma)
-            variance_rows.append(self._row(("residual SD (sigma)", "", "", fmt(fit.sigma)),
+            variance_rows.append(self._row(("residual SD (\u03c3)", "", "", fmt(fit.sigma)),
                                            theme.foreground, first_color=theme.within))
         if fit.icc is not None:
             rec("icc", fit.icc)
@@ -99,9 +139,10 @@ class ModelResults(LectureScene):
         table.arrange(DOWN, aligned_edge=LEFT, buff=ROW_GAP - 0.2)
         rule.put_start_and_end_on(header.get_corner(DOWN + LEFT) + DOWN * 0.1,
                                   header.get_corner(DOWN + LEFT) + DOWN * 0.1 + RIGHT * sum(COLUMN_WIDTHS))
-        unshown = (f"\nno pooling leaves out {n_out} group{'s' if n_out > 1 else ''} whose own "
+        word = lecture.scenario.group_label or "group"
+        unshown = (f"\nno pooling leaves out {count_of(n_out, word)} whose own "
                    "estimate is infinite (all outcomes alike)" if 0 < n_out < fit.n_groups else "")
-        note = Text(f"{fit.method} fit, {fit.n_obs} observations in {fit.n_groups} groups; "
+        note = Text(f"{fit.method} fit, {fit.n_obs} observations in {count_of(fit.n_groups, word)}; "
                     f"estimates (standard errors){unshown}", font=FONT, font_size=LABEL_SIZE,
                     color=theme.muted)
         whole = VGroup(table, rule, note)

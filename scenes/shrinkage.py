@@ -140,6 +140,7 @@ class ShrinkageDiagram(LectureScene):
 
     description = "Shrinkage diagram: each group's estimate pulled toward the grand mean, and lambda_j."
     reads_input = True
+    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     families = ("gaussian",)
     slides = (
         ("no_pooling", "One row per group, sorted by its own intercept, largest on top. The open "
@@ -223,6 +224,7 @@ class ShrinkageSweep(LectureScene):
 
     description = "Sweep tau0: re-simulate and re-fit per step; arrows and lambda_j follow."
     reads_input = True
+    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     needs_truth = True
     families = ("gaussian",)
     path = (1.0, 0.5, 0.25, 1.0, 2.0)        # tau0 factors visited, in order

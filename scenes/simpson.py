@@ -46,6 +46,7 @@ class SimpsonReversal(LectureScene):
 
     description = "Simpson's reversal: the pooled trend against the within-group trends and gamma10."
     reads_input = True
+    lecture_preset = "simpson"   # the default lecture shows this preset (scenes/context.py)
     families = ("gaussian",)
     slides = (
         ("pooled", "Ignore the groups and fit one line through all the points: complete pooling. "

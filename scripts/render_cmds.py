@@ -225,8 +225,9 @@ def stills(scenes, formats, transparent, quality, theme, out, parallel, quiet, a
 def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
             assignments, data, formula, family, trials):
     """The whole lecture (or SCENES, in lecture order) as one MP4 with a chapter per scene,
-    captions (lecture.vtt, lecture.srt) timed from the slide points' narration, and a PDF
-    handout of every slide still with its narration.
+    captions (lecture.vtt, lecture.srt) timed from the slide points' narration, a PDF
+    handout of every slide still with its narration, and the predict-then-reveal questions as
+    an exercise sheet (exercises.pdf) with its answer key (answers.pdf).
 
     The whole lecture lands in lecture/; a choice of SCENES lands in parts/<Scene+Scene>/lecture/,
     so a quick draft never replaces the full lecture or its handout.
@@ -249,7 +250,8 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset,
     obj = build_lecture(session, jobs)
     folder = assembled_folder("lecture", scenes, [scene.name for scene in session.catalog])
     for name, kind in (("lecture.mp4", "lecture"), ("lecture.vtt", "captions"),
-                       ("lecture.srt", "captions"), ("handout.pdf", "handout")):
+                       ("lecture.srt", "captions"), ("handout.pdf", "handout"),
+                       ("exercises.pdf", "exercises"), ("answers.pdf", "answers")):
         session.place(f"{folder}/{name}", obj, name, kind, None, name.rsplit(".", 1)[1])
     _finish(session, as_json, quiet)
 

@@ -11,6 +11,7 @@ from manim import (Arrow, Circle, DOWN, DashedLine, Dot, LEFT, Line, PI, RIGHT, 
 
 from scenes.theme import FONT, LABEL_SIZE, Theme
 from scenes.vocab.axes import PlotAxes
+from scenes.vocab.crowd import crowd_scale, labels_note, thin_labels
 
 # --------------------------------------------------------------------------------------------
 # Data
@@ -18,11 +19,16 @@ from scenes.vocab.axes import PlotAxes
 
 def group_mark(shape: str, point, color: str, size: float = 0.055, filled: bool = True,
                opacity: float = 0.9) -> VMobject:
-    """One data point: circle, square or triangle (theme.group_shape(j)) of radius ~size."""
+    """One data point: circle, square, triangle, diamond or triangle_down (theme.group_shape(j),
+    which changes each time the group colours start over) of radius ~size."""
     if shape == "square":
         mark = Square(side_length=1.75 * size)
     elif shape == "triangle":
         mark = Triangle().scale_to_fit_height(2.0 * size)
+    elif shape == "triangle_down":
+        mark = Triangle().rotate(PI).scale_to_fit_height(2.0 * size)
+    elif shape == "diamond":
+        mark = Square(side_length=1.6 * size).rotate(PI / 4)
     else:
         mark = Circle(radius=size)
     mark.set_stroke(color, width=1.5 if filled else 2.5)
@@ -54,11 +60,14 @@ class GroupCloud(VGroup):
 def data_cloud(axes: PlotAxes, x, y, group, theme: Theme, uncoloured: bool = False,
                size: float | None = None, opacity: float = 0.85) -> GroupCloud:
     """Raw observations (x, y, group index) as marks on `axes`; groups coloured and shaped by
-    the theme (or all muted with uncoloured=True). Mark size shrinks a little for big data."""
+    the theme (or all muted with uncoloured=True). Marks shrink a little for big data, and get
+    smaller and lighter as groups multiply (crowd_scale), so 100 groups stay a readable cloud."""
     x, y, group = np.asarray(x, float), np.asarray(y, float), np.asarray(group, int)
     n_groups = int(group.max()) + 1 if group.size else 0
+    crowd = crowd_scale(n_groups)
     if size is None:
-        size = float(np.clip(0.075 - 0.00008 * len(x), 0.04, 0.065))
+        size = float(np.clip(0.075 - 0.00008 * len(x), 0.04, 0.065)) * max(0.75, crowd)
+    opacity = opacity * (0.5 + 0.5 * crowd)
     groups, colors = [], []
     for j in range(n_groups):
         color = theme.group_color(j)
@@ -107,12 +116,17 @@ def group_lines(axes: PlotAxes, coefs: Sequence[tuple[float, float]], theme: The
                 colors: Sequence[str] | None = None) -> VGroup:
     """One line per group (group index j = position in `coefs`, each (intercept, slope)), in
     the group colours; `lines[j]` is group j's line, so the same objects can be transformed
-    into a new model's lines."""
+    into a new model's lines. Past CROWD_FROM groups the lines get thinner and lighter
+    (crowd_scale: 0.63 of the width at 30 groups, 0.35 at 100)."""
     lines = VGroup()
+    crowd = crowd_scale(len(coefs))
     for j, (a, b) in enumerate(coefs):
         span = x_spans[j] if x_spans is not None else None
         color = colors[j] if colors is not None else theme.group_color(j)
-        lines.add(fitted_line(axes, a, b, color, x_span=span, stroke_width=stroke_width))
+        line = fitted_line(axes, a, b, color, x_span=span, stroke_width=stroke_width * crowd)
+        if crowd < 1 and line.get_stroke_opacity() > 0:
+            line.set_stroke(opacity=0.45 + 0.55 * crowd)
+        lines.add(line)
     return lines
 
 
@@ -210,24 +224,67 @@ def spread_positions(targets: Sequence[float], min_gap: float, lo: float, hi: fl
 
 def end_labels(axes: PlotAxes, items: Sequence[tuple[str, float, str]], theme: Theme,
                x: float | None = None, size: int = LABEL_SIZE, gap: float = 0.3,
-               leader_length: float = 0.25) -> VGroup:
+               leader_length: float = 0.25, priority: Sequence[int] = (),
+               group_word: str = "group") -> VGroup:
     """Labels at the right end of lines: items (text, y at the line's end, colour). Labels are
     spread vertically so they never overlap and joined to their line by a short leader line.
-    Returns a VGroup of VGroup(leader, label) in item order; each has `.label` and `.leader`.
-    Keep `right_gutter` in make_axes wide enough for the longest label."""
+    Returns a VGroup of VGroup(leader, label) in item order; each has `.label`, `.leader` and
+    `.shown`. Keep `right_gutter` in make_axes wide enough for the longest label.
+
+    When not all labels fit `gap` apart, only a subset is drawn (the `priority` item indices
+    first, e.g. the focus group, then the top and bottom and labels spread evenly: thin_labels);
+    the others stay in the group, invisible (so Transform between two calls still pairs them),
+    and `.note` ("12 of 30 groups labelled", muted, at the top of the label column) is
+    the group's last member. `.shown_count` says how many are drawn."""
     x = axes.x_lim[1] if x is None else x
     x_scene = axes.x_to_scene(x)
     targets = [axes.y_to_scene(float(np.clip(y, *axes.y_lim))) for _, y, _ in items]
     lo = axes.y_to_scene(axes.y_lim[0]) + 0.1
     hi = axes.y_to_scene(axes.y_lim[1]) - 0.1
-    placed = spread_positions(targets, gap, lo, hi)
+    label_left = x_scene + leader_length + 0.08
+    note = None
+    shown = thin_labels(targets, gap, lo, hi, priority)
+    if len(shown) < len(items):
+        region = getattr(axes, "region", None)
+        room = (region.right if region is not None else label_left + 2.0) - label_left
+        # the note takes the top of the label column; the labels share what is left
+        probe = _note_text(labels_note(len(shown), len(items), group_word, True), room, theme, size)
+        hi = axes.y_to_scene(axes.y_lim[1]) - probe.height - gap / 2
+        shown = thin_labels(targets, gap, lo, hi, priority)
+        note = _note_text(labels_note(len(shown), len(items), group_word, True), room, theme, size)
+        note.move_to([label_left + note.width / 2, axes.y_to_scene(axes.y_lim[1]) - note.height / 2, 0])
+    placed = dict(zip(shown, spread_positions([targets[i] for i in shown], gap, lo, hi)))
     out = VGroup()
-    for (text, _, color), target, y in zip(items, targets, placed):
-        label = Text(text, font=FONT, font_size=size, color=color)
-        label.move_to([x_scene + leader_length + 0.08 + label.width / 2, y, 0])
+    for i, ((text, _, color), target) in enumerate(zip(items, targets)):
+        y = placed.get(i, target)
+        label = Text(text, font=FONT, font_size=size, color=theme.ink(color))
+        label.move_to([label_left + label.width / 2, y, 0])
         leader = Line([x_scene + 0.04, target, 0], [x_scene + leader_length, y, 0], color=color,
                       stroke_width=1.5)
         entry = VGroup(leader, label)
-        entry.label, entry.leader = label, leader
+        entry.label, entry.leader, entry.shown = label, leader, i in placed
+        if not entry.shown:
+            entry.set_opacity(0.0)
         out.add(entry)
+    out.note, out.shown_count = note, len(placed)
+    if note is not None:
+        out.add(note)
     return out
+
+
+def _note_text(text: str, width: float, theme: Theme, size: int) -> VGroup:
+    """A muted note wrapped into `width` (words greedily, lines left-aligned)."""
+    lines, current = [], ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        if current and Text(trial, font=FONT, font_size=size).width > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    group = VGroup(*[Text(line, font=FONT, font_size=size, color=theme.muted) for line in lines])
+    group.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+    if group.width > width:
+        group.scale_to_fit_width(width)
+    return group

@@ -18,7 +18,8 @@ from scenes.vocab.marks import filled_mark, fixed_effect_mark, group_mark, hollo
 # --------------------------------------------------------------------------------------------
 
 LEGEND_KINDS = ("complete", "no_pool", "partial", "grand_mean", "truth", "line", "points",
-                "hollow", "filled", "residual", "fixed", "square", "triangle", "circle")
+                "hollow", "filled", "residual", "fixed", "square", "triangle", "circle", "diamond",
+                "triangle_down")
 
 
 def legend_entry(kind: str, text: str, theme: Theme, color: str | None = None,
@@ -27,7 +28,7 @@ def legend_entry(kind: str, text: str, theme: Theme, color: str | None = None,
     line), no_pool (hollow mark), partial (filled mark), grand_mean (dashed line), truth (faint
     outline), line (a solid line in `color`), points (data marks in `color`), hollow / filled
     (marks in `color`), residual (a residual tick), fixed (the fixed-effect cross), square /
-    triangle / circle (a data mark of that shape in `color`)."""
+    triangle / circle / diamond / triangle_down (a data mark of that shape in `color`)."""
     w = 0.45
     if kind == "complete":
         icon = Line(LEFT * w / 2, RIGHT * w / 2, color=color or theme.complete, stroke_width=5)
@@ -45,7 +46,7 @@ def legend_entry(kind: str, text: str, theme: Theme, color: str | None = None,
     elif kind == "points":
         icon = VGroup(*[group_mark("circle", ORIGIN + RIGHT * dx + UP * dy, color or theme.muted, 0.045)
                         for dx, dy in ((-0.15, -0.05), (0.0, 0.06), (0.15, -0.02))])
-    elif kind in ("square", "triangle", "circle"):
+    elif kind in ("square", "triangle", "circle", "diamond", "triangle_down"):
         icon = group_mark(kind, ORIGIN, color or theme.foreground, 0.07)
     elif kind == "residual":
         icon = VGroup(Line(DOWN * 0.12, UP * 0.12, color=color or theme.residual, stroke_width=3),
@@ -66,6 +67,29 @@ def legend(entries: Sequence[tuple], theme: Theme, buff: float = 0.16, size: int
     rows = [legend_entry(*entry[:2], theme, color=entry[2] if len(entry) > 2 else None, size=size)
             for entry in entries]
     return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+
+
+def group_key(labels: Sequence[str], theme: Theme, groups: Sequence[int] | None = None,
+              size: int = LABEL_SIZE, columns: int = 1) -> VGroup:
+    """A legend of groups: each group's data mark (its colour and shape, the pair that stays
+    unique past seven groups) and its label in the group's text colour. `groups` picks the
+    group indices to list (e.g. highlight_groups(...)); default all. Rows fill `columns`
+    columns top-down."""
+    groups = list(range(len(labels))) if groups is None else list(groups)
+    rows = []
+    for j in groups:
+        color, shape = theme.group_style(j)
+        icon = group_mark(shape, ORIGIN, color, 0.07)
+        text = Text(labels[j], font=FONT, font_size=size, color=theme.group_text_color(j))
+        row = VGroup(icon, text).arrange(RIGHT, buff=0.15)
+        row.icon, row.label, row.group = icon, text, j
+        rows.append(row)
+    if not rows:
+        return VGroup()
+    per_column = -(-len(rows) // max(columns, 1))
+    cols = [VGroup(*rows[k:k + per_column]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            for k in range(0, len(rows), per_column)]
+    return VGroup(*cols).arrange(RIGHT, aligned_edge=UP, buff=0.35)
 
 
 class _Shared:
@@ -96,7 +120,7 @@ class Readout(VGroup):
                  recorder: Callable[[str, float], float] | None = None, suffix: str = "",
                  prefix: str = ""):
         super().__init__()
-        self.theme, self.color, self.size, self.sig, self.suffix = theme, color or theme.foreground, size, sig, suffix
+        self.theme, self.color, self.size, self.sig, self.suffix = theme, theme.ink(color), size, sig, suffix
         self.key, self._recorder = key, _Shared(recorder)
         if not isinstance(label, str):
             self.label = label          # built by the caller, e.g. math_with_label for a group label

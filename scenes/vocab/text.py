@@ -1,5 +1,8 @@
 """Text and formulas in the theme's fonts: titles, body and wrapped text, monospace code, MathTex,
 and formulas with a user label drawn by Pango (so CSV labels never reach TeX).
+
+Every builder passes its colour through `theme.ink`, so text in a group's or a meaning's colour
+meets WCAG's 4.5:1 on the theme's background (a pale yellow on white becomes a darker yellow).
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ def title_text(text: str, theme: Theme) -> Text:
 
 def body_text(text: str, theme: Theme, size: int = BODY_SIZE, color: str | None = None) -> Text:
     """One line of text in the lecture's font (`size` >= LABEL_SIZE)."""
-    return Text(text, font=FONT, font_size=max(size, LABEL_SIZE), color=color or theme.foreground)
+    return Text(text, font=FONT, font_size=max(size, LABEL_SIZE), color=theme.ink(color))
 
 
 def wrapped_text(text: str, max_width: float, theme: Theme, size: int = SMALL_SIZE,
@@ -43,7 +46,7 @@ def wrapped_text(text: str, max_width: float, theme: Theme, size: int = SMALL_SI
             current = trial
     if current:
         lines.append(current)
-    group = VGroup(*[Text(line, font=FONT, font_size=size, color=color or theme.foreground)
+    group = VGroup(*[Text(line, font=FONT, font_size=size, color=theme.ink(color))
                      for line in lines])
     group.arrange(DOWN, aligned_edge=LEFT, buff=line_buff)
     if group.width > max_width:
@@ -55,13 +58,13 @@ def code_text(code: str, theme: Theme, size: int = SMALL_SIZE, color: str | None
               **text_options) -> Text:
     """Code as typed (an lme4 formula): Pango's monospace keeps '~' and '|' as on a keyboard,
     where TeX's typewriter font draws '~' as a raised accent, and any column name is safe."""
-    return Text(code, font=CODE_FONT, font_size=size, color=color or theme.foreground,
+    return Text(code, font=CODE_FONT, font_size=size, color=theme.ink(color),
                 **text_options)
 
 
 def math_tex(tex: str, theme: Theme, size: int = BODY_SIZE + 6, color: str | None = None) -> MathTex:
     """A formula in the theme's foreground (TeX looks smaller than text: sizes start at ~30)."""
-    return MathTex(tex, font_size=size, color=color or theme.foreground)
+    return MathTex(tex, font_size=size, color=theme.ink(color))
 
 
 # A one-glyph placeholder part of a MathTex, where math_with_label draws the user's text.
@@ -77,7 +80,8 @@ def math_with_label(*parts: str, label: str, size: int = BODY_SIZE + 6, color: s
     shown as written, in the lecture's font, as on the axes. It takes the placeholder's size
     (cap height) and baseline; glyphs to the right of the placeholder move over to make room.
     Part indices stay those of `parts` (the slot part holds the Text)."""
-    formula = MathTex(*parts, font_size=size, color=color or (theme.foreground if theme else None))
+    formula = MathTex(*parts, font_size=size,
+                      color=theme.ink(color) if theme else color)
     for k, tex in enumerate(formula.tex_strings):
         if tex == LABEL_SLOT:
             _fill_slot(formula, formula[k], label)
@@ -117,7 +121,7 @@ def term_tex(parts: Sequence[tuple[str, str | None]], theme: Theme, size: int = 
     kept in `formula.part_colors`. `break_at=k` moves parts k.. to a second line, aligned under
     part `indent_part` (the first term after "y =" for parts ["y", "=", ...])."""
     formula = MathTex(*[tex for tex, _ in parts], font_size=size, color=theme.foreground)
-    formula.part_colors = [color or theme.foreground for _, color in parts]
+    formula.part_colors = [theme.ink(color) for _, color in parts]
     for part, (_, given), color in zip(formula, parts, formula.part_colors):
         part.set_color(theme.muted if dim and given is not None else color)
     if break_at is not None and 0 < break_at < len(parts):

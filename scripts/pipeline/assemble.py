@@ -14,6 +14,7 @@ from scenes.narration import fill_narration
 
 HERE = Path(__file__).resolve().parent
 LECTURE_TITLE = "Mixed models, one idea at a time"
+LECTURE_FILES = ("lecture.mp4", "lecture.vtt", "lecture.srt", "handout.pdf", "exercises.pdf", "answers.pdf")
 
 
 def _code_hash(*names: str) -> str:
@@ -57,11 +58,12 @@ def _slides(jobs: list[SceneJob], product: str):
 def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
     from scripts.pipeline import captions
     from scripts.pipeline.encode import concat_with_chapters
+    from scripts.pipeline.exercises import exercises_from, write_exercises
     from scripts.pipeline.handout import HandoutSlide, write_handout
 
     videos = [job.found["mp4"] for job in jobs]
     key = make_key({"product": "lecture", "videos": [obj.key for obj in videos],
-                    "code": _code_hash("captions.py", "handout.py", "encode.py"),
+                    "code": _code_hash("captions.py", "handout.py", "encode.py", "exercises.py"),
                     "narration": files_hash(HERE.parent.parent / "scenes" / "narration.py"),
                     "subtitle": _subtitle_lines(session), "title": LECTURE_TITLE})
     cached = session.cache.get(key)
@@ -84,8 +86,8 @@ def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
                   for scene, index, name, narration, image in _slides(jobs, "mp4")]
         write_handout(workdir / "handout.pdf", LECTURE_TITLE, _subtitle_lines(session),
                       [f"{job.scene.title}: {job.scene.description}" for job in jobs], slides)
-        files = {name: workdir / name for name in ("lecture.mp4", "lecture.vtt", "lecture.srt",
-                                                   "handout.pdf")}
+        write_exercises(workdir, LECTURE_TITLE, _subtitle_lines(session), exercises_from(jobs, "mp4"))
+        files = {name: workdir / name for name in LECTURE_FILES}
         meta = {"product": "lecture", "duration": offset,
                 "chapters": [{"start": a, "end": b, "title": t} for a, b, t in chapters],
                 "cues": len(cues), "slides": len(slides)}

@@ -50,15 +50,25 @@ def _atomic(path: Path) -> Path:
 
 
 def frame_rgba(scene, transparent: bool = False) -> np.ndarray:
-    """The scene as it stands, as straight (not premultiplied) RGBA. Drawn by the camera from
-    the background up (not over the renderer's cached image of static mobjects, which a frozen
+    """The scene as it stands, as straight (not premultiplied) RGBA. Transparent frames are
+    drawn without a backdrop, so edge pixels carry the colour of what is drawn there (they
+    composite cleanly onto any slide colour). Drawn by the camera from the background up (not over the renderer's cached image of static mobjects, which a frozen
     wait leaves behind and which would draw those mobjects twice)."""
     from manim.utils.iterables import list_update
 
     camera = scene.renderer.camera
-    camera.reset()
-    camera.capture_mobjects(list_update(scene.mobjects, scene.foreground_mobjects))
-    frame = np.array(camera.pixel_array, dtype=np.uint8, copy=True)
+    background = camera.background
+    if transparent:
+        # Draw onto (0, 0, 0, 0), not onto the theme colour at alpha 0: cairo composites in
+        # premultiplied alpha, so a (255, 255, 255, 0) backdrop (the light theme's) adds white
+        # to every anti-aliased edge pixel, and straightened they come out near-white fringes.
+        camera.background = np.zeros_like(background)
+    try:
+        camera.reset()
+        camera.capture_mobjects(list_update(scene.mobjects, scene.foreground_mobjects))
+        frame = np.array(camera.pixel_array, dtype=np.uint8, copy=True)
+    finally:
+        camera.background = background
     if transparent:
         alpha = frame[..., 3:4].astype(np.uint16)
         rgb = frame[..., :3].astype(np.uint16)

@@ -40,6 +40,7 @@ class SceneInfo:
     reads_input: bool = False
     presets: tuple[str, ...] = ()
     data_files: tuple[str, ...] = ()  # relative to the module's folder
+    lecture_preset: str | None = None  # shown instead of the input when the user gave none
 
     def data_file_paths(self) -> dict[str, Path]:
         folder = Path(self.module_path).parent
@@ -112,7 +113,8 @@ def load(cache: Cache, pending: dict | None = None) -> list[SceneInfo]:
                                     needs_truth=item["needs_truth"], families=tuple(item["families"]),
                                     reads_input=bool(reads["reads_input"]),
                                     presets=tuple(reads["presets"]),
-                                    data_files=tuple(reads["data_files"])))
+                                    data_files=tuple(reads["data_files"]),
+                                    lecture_preset=reads.get("lecture_preset")))
     for scene in scenes:
         _check_declared_files(scene)
     return scenes
@@ -135,7 +137,7 @@ def _read(cache: Cache, record_name: str):
 def _check_declared_files(scene: SceneInfo) -> None:
     from estimator.presets import preset_names, preset_path
 
-    for name in scene.presets:
+    for name in scene.presets + ((scene.lecture_preset,) if scene.lecture_preset else ()):
         if not preset_path(name).is_file():
             raise CatalogError(f"scene {scene.name} declares preset '{name}', which does not exist: "
                                f"use one of {', '.join(preset_names())}")

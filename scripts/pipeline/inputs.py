@@ -25,6 +25,7 @@ class RunInput:
     formula: str | None = None
     trials: str | None = None
     data_sha256: str | None = None
+    lecture_presets: bool = False   # no input given: scenes may show their lecture_preset
 
     @property
     def has_truth(self) -> bool:
@@ -41,13 +42,18 @@ class RunInput:
     @property
     def digest(self) -> str:
         if self.data_csv is None:
-            return self.scenario.digest()
+            if not self.lecture_presets:
+                return self.scenario.digest()
+            text = json.dumps({"scenario": self.scenario.digest(), "lecture_presets": True})
+            return hashlib.sha256(text.encode()).hexdigest()[:16]
         text = json.dumps({"scenario": self.scenario.digest(), "data": self.data_sha256,
                            "formula": self.formula, "trials": self.trials}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def describe(self) -> dict:
         info = {"name": self.name, "hash": self.digest, "scenario": self.scenario.to_dict()}
+        if self.lecture_presets:
+            info["lecture_presets"] = True
         if self.data_csv:
             info["data"] = {"file": self.data_csv, "sha256": self.data_sha256,
                             "formula": self.formula, "family": self.family, "trials": self.trials}
@@ -57,7 +63,8 @@ class RunInput:
         """The hand-over file the scenes read (GLMM_EXPLAINER_INPUT)."""
         from scenes.context import write_input_file
 
-        write_input_file(str(path), self.scenario, self.data_csv, self.formula, self.trials)
+        write_input_file(str(path), self.scenario, self.data_csv, self.formula, self.trials,
+                         lecture_presets=self.lecture_presets)
 
 
 def resolve_input(preset: str | None = None, scenario_file: str | None = None,
@@ -72,7 +79,9 @@ def resolve_input(preset: str | None = None, scenario_file: str | None = None,
         if given:
             raise InputError(f"{' and '.join(given)} can only be used with --data FILE.csv (a scenario "
                              "brings its own model): add --data or leave it out")
-        return RunInput(resolve_scenario(preset, scenario_file, assignments))
+        given_none = not (preset or scenario_file or assignments)
+        return RunInput(resolve_scenario(preset, scenario_file, assignments),
+                        lecture_presets=given_none)
     simulation = [flag for flag, value in (("--preset", preset), ("--scenario", scenario_file),
                                            ("--set", assignments)) if value]
     if simulation:

@@ -12,7 +12,9 @@ Cache key of a scene product = sha256 of
   and what the scene declares it reads (scenes/reads.py, via the catalog, without importing it):
   the input digest (scenario digest; for --data also the CSV's sha256, formula, family, trials)
   if it declares `reads_input`, the sha256 of each file of its declared `presets` (the ones it
-  falls back to, e.g. fan-out.toml), and of each declared data file.
+  falls back to, e.g. fan-out.toml), and of each declared data file. When the user gave no
+  input (the default lecture), a scene declaring `lecture_preset` draws that preset instead of
+  the input: its key then holds the preset file's sha256 in place of the input digest.
 So a scene that draws no data (a pure concept scene) is not re-rendered when a scenario value
 changes, and editing a preset re-renders exactly the scenes that declare it. The declaration
 cannot be wrong silently: a scene reading something it did not declare fails in the worker.
@@ -53,6 +55,7 @@ class SceneJob:
     products: tuple[str, ...]
     transparent: bool = False
     pace: str = DEFAULT_PACE  # videos only (stills render at STILLS_PACE)
+    lecture_presets: bool = False  # the user gave no input: lecture_preset scenes draw theirs
     found: dict[str, CacheObject] = field(default_factory=dict)
     _reads: dict | None = field(default=None, repr=False)
 
@@ -86,11 +89,14 @@ class SceneJob:
             from estimator.presets import preset_path
 
             scene = self.scene
+            substitute = scene.lecture_preset if self.lecture_presets else None
             self._reads = {
-                "input": input_digest if scene.reads_input else None,
+                "input": input_digest if scene.reads_input and not substitute else None,
                 "presets": {name: content_digest(preset_path(name)) for name in scene.presets},
                 "data_files": {rel: content_digest(path)
                                for rel, path in scene.data_file_paths().items()}}
+            if substitute:
+                self._reads["lecture_preset"] = {substitute: content_digest(preset_path(substitute))}
         return self._reads
 
     def key(self, product: str, input_digest: str) -> str:
@@ -132,10 +138,12 @@ class SceneJob:
 
 def plan_jobs(scenes: list[SceneInfo], kind: str, quality: Quality, theme: str,
               products: tuple[str, ...], transparent: bool, cache: Cache,
-              input_digest: str, pace: str = DEFAULT_PACE) -> list[SceneJob]:
+              input_digest: str, pace: str = DEFAULT_PACE,
+              lecture_presets: bool = False) -> list[SceneJob]:
     jobs = []
     for scene in scenes:
-        job = SceneJob(scene, kind, quality, theme, products, transparent, pace)
+        job = SceneJob(scene, kind, quality, theme, products, transparent, pace,
+                       lecture_presets=lecture_presets)
         job.lookup(cache, input_digest)
         jobs.append(job)
     return jobs

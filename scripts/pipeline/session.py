@@ -109,7 +109,7 @@ class Session:
         are checked now too. Nothing is created under --out before every check passed."""
         jobs = plan_jobs(scenes, kind, self.settings.quality, self.settings.theme, products,
                          transparent, self.cache, self.run_input.digest,
-                         self.settings.pace or DEFAULT_PACE)
+                         self.settings.pace or DEFAULT_PACE, self.run_input.lecture_presets)
         todo = [job for job in jobs if job.missing]
         self._jobs.extend(jobs)
         self._cached_count = len(jobs) - len(todo)

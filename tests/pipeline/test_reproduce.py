@@ -16,14 +16,18 @@ import pytest
 
 from estimator.table import write_csv
 
-CLI = Path(sys.executable).with_name("glmm-explainer")
-pytestmark = pytest.mark.skipif(not shutil.which("ffmpeg") or not CLI.exists(),
-                                reason="needs ffmpeg and the console command (scripts/bootstrap.sh)")
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(not shutil.which("ffmpeg"), reason="needs ffmpeg (scripts/bootstrap.sh)")
 
 
 def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`glmm-explainer ARGS` as a user types it in `cwd`, running this checkout's code (not
+    whatever checkout the venv's editable install points at) with the user's environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GLMM_EXPLAINER_")}
-    return subprocess.run([str(CLI), *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600)
+    env["PYTHONPATH"] = str(REPO)
+    code = "import sys; from scripts.cli import cli; sys.exit(cli())"
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=600)
 
 
 def only_kit(cwd: Path) -> Path:

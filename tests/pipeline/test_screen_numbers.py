@@ -8,7 +8,7 @@ import json
 import pytest
 
 from scenes.screen_text import numbers_in
-from tests.pipeline.test_reproduce import CLI, only_kit, pytestmark, run_cli  # noqa: F401  (same skip)
+from tests.pipeline.test_reproduce import only_kit, pytestmark, run_cli  # noqa: F401  (same skip)
 
 
 @pytest.mark.parametrize("kind, text, numbers", [
