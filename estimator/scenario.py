@@ -14,13 +14,14 @@ import os
 from dataclasses import dataclass, fields
 
 from estimator.errors import InputError
+from estimator.family_descriptions import FAMILY_NAMES
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-FAMILIES = ("gaussian", "poisson", "binomial", "gamma")
+FAMILIES = FAMILY_NAMES   # the one list of families: estimator/family_descriptions.py
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ and narration, in order) as the class attribute `slides`, and calls `self.slide_
 that moment in `construct`. Narration that names the fit's numbers (or differs per family) is
 passed as `self.slide_point(name, narration=text)`: the text is stored in the slide point's mark
 and the captions, handout and decks use it; the class's `slides` text, which the catalog reads
-without rendering, is the fallback (`glmm-explainer list`, and marks without their own text). The same marks drive the stills export (one PNG per slide point),
+without rendering, is the fallback (`glmm-explainer list`, and marks without their own text).
+The declared text may also name `{field}`s that the scene's `narration_values()` fills from its
+fit (scenes/narration.py); the filled text is then the mark's. The same marks drive the stills
+export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
 A mark records when the picture stopped changing (`still_from`, the hold's start), so the
 animated deck can cut each slide's animation out of the scene's video without its hold; a scene
@@ -24,6 +27,7 @@ from typing import Callable, ClassVar
 from manim import Scene
 
 from scenes import reads
+from scenes.narration import fill_narration
 from scenes.screen_text import screen_numbers
 from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
 from scenes.theme import current_theme
@@ -80,6 +84,16 @@ class LectureScene(Scene):
         self.displayed[key] = float("nan") if value is None else float(value)  # None: shown as NA
         return value
 
+    def narration_values(self) -> dict:
+        """Values for the `{name}` fields of this scene's narration, from its fit (strings as
+        shown on screen); scenes whose narration names numbers override it. Called after
+        construct has set up what it reads, at slide points and at the end."""
+        return {}
+
+    def narration(self, name: str) -> str:
+        """Slide point `name`'s narration with the fit's numbers filled in."""
+        return fill_narration(dict(self.slides)[name], self.narration_values())
+
     @classmethod
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
@@ -103,9 +117,11 @@ class LectureScene(Scene):
         if unknown:
             raise ValueError(f"{type(self).__name__}: loop_slides names undeclared slide "
                              f"point(s): {', '.join(unknown)}")
+        # the words of this slide point: given, else the declared text with its {fields} filled
+        narration = narration or self.narration(name)
         if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
-            hold = max(hold, reading_seconds(narration or dict(self.slides)[name]) - since)
+            hold = max(hold, reading_seconds(narration) - since)
         still_from = float(self.renderer.time)  # the picture stops changing here (the hold)
         if hold > 0:
             self.wait(hold)
@@ -113,7 +129,7 @@ class LectureScene(Scene):
         mark = {"index": index, "name": name, "time": float(self.renderer.time),
                 "still_from": still_from, "loop": name in self.loop_slides,
                 "screen": screen_numbers([*self.mobjects, *self.foreground_mobjects])}
-        if narration:
+        if narration != dict(self.slides)[name]:   # the render's own words (e.g. the fit's numbers)
             mark["narration"] = " ".join(narration.split())
         if question:
             mark["question"] = " ".join(question.split())
@@ -155,5 +171,6 @@ class LectureScene(Scene):
             tmp = marks_file + ".tmp"
             with open(tmp, "w", encoding="utf-8") as handle:
                 json.dump({"scene": type(self).__name__, "duration": float(self.renderer.time),
-                           "marks": self.marks, "numbers": self.displayed}, handle)
+                           "marks": self.marks, "numbers": self.displayed,
+                           "narration_values": self.narration_values()}, handle)
             os.replace(tmp, marks_file)

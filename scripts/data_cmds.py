@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from estimator.family_descriptions import FAMILY_NAMES, GLMM_FAMILY_NAMES, family_help
 from estimator.scenario import load_scenario
 from scripts.errors import UserError
 from scripts.presets import resolve_scenario, warn_if_uninformative
@@ -83,7 +84,7 @@ def simulate(preset, scenario_file, assignments, out):
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("--formula", required=True, help="lme4-style formula, e.g. 'y ~ x + (1 + x | g)'.")
 @click.option("--family", default="gaussian", show_default=True,
-              type=click.Choice(["gaussian", "poisson", "binomial", "gamma"], case_sensitive=False))
+              type=click.Choice(FAMILY_NAMES, case_sensitive=False), help=family_help() + ".")
 @click.option("--method", default="reml", show_default=True,
               type=click.Choice(["reml", "ml"], case_sensitive=False), help="Gaussian only.")
 @click.option("--nagq", default=1, show_default=True, type=int,
@@ -121,7 +122,7 @@ def _refuse_options_that_do_not_apply(ctx: click.Context, family: str, trace: bo
         raise UserError(f"--method is for the gaussian family only: a {family} model is fitted by "
                         "maximum likelihood (Laplace, or --nagq points): drop --method")
     if family == "gaussian" and was_given(ctx, "nagq"):
-        raise UserError("--nagq is for GLMMs only (poisson, binomial, gamma): a gaussian model is fitted "
-                        "exactly: drop --nagq")
+        raise UserError(f"--nagq is for GLMMs only ({', '.join(GLMM_FAMILY_NAMES)}): a gaussian model is "
+                        "fitted exactly: drop --nagq")
     if trace and not as_json:
         raise UserError("--trace adds the optimizer trace to the JSON output: add --json or drop --trace")

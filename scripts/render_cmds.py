@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from estimator.family_descriptions import FAMILY_NAMES, family_help
 from scenes.pacing import DEFAULT_PACE, PACES
 from scripts.data_cmds import scenario_options
 from scripts.pipeline.layout import (QUALITIES, STILL_FORMATS, THEMES, assembled_folder,
@@ -46,9 +47,8 @@ def pace_option(func):
 
 def data_options(func):
     func = click.option("--trials", help="With --data, binomial: the column with the number of trials.")(func)
-    func = click.option("--family", type=click.Choice(["gaussian", "poisson", "binomial", "gamma"],
-                                                      case_sensitive=False),
-                        help="With --data: the model family [default: gaussian].")(func)
+    func = click.option("--family", type=click.Choice(FAMILY_NAMES, case_sensitive=False),
+                        help=f"With --data: the model family ({family_help()}) [default: gaussian].")(func)
     func = click.option("--formula", help="With --data: the model, e.g. 'y ~ x + (1 | g)'.")(func)
     func = click.option("--data", type=click.Path(dir_okay=False),
                         help="Run the scenes on your own CSV instead of simulated data.")(func)
@@ -127,7 +127,7 @@ def list_cmd(as_json, out):
         flags = []
         if s.needs_truth:
             flags.append("needs simulated data")
-        if set(s.families) != {"gaussian", "poisson", "binomial", "gamma"}:
+        if set(s.families) != set(FAMILY_NAMES):
             flags.append("/".join(s.families) + " only")
         extra = f" ({'; '.join(flags)})" if flags else ""
         click.echo(f"    {s.name} - {s.description}{extra}")

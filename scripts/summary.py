@@ -11,6 +11,7 @@ import re
 
 from scipy.stats import norm
 
+from estimator.family_descriptions import describe_family
 from estimator.result import FitResult
 
 INTERCEPT = "(Intercept)"
@@ -211,7 +212,7 @@ def warnings(fit: FitResult) -> list[str]:
 def format_summary(fit: FitResult) -> str:
     lines = [_title(fit)]
     if fit.family != "gaussian":
-        lines.append(f" Family: {fit.family}  ( {fit.link} )")
+        lines.append(f" Family: {describe_family(fit.family).r_family}  ( {fit.link} )")  # Gamma, as R
     lines += [f"Formula: {fit.formula}", ""]
     lines += _fit_line(fit) + [""]
     lines += _residuals(fit)

@@ -64,7 +64,10 @@ class SceneInfo:
         if self.needs_truth and not has_truth:
             return "needs the simulation's true effects, which a data file does not have"
         if family not in self.families:
-            return f"is about {', '.join(self.families)} models, not {family}"
+            from estimator.family_descriptions import describe_family, family_list
+
+            about = family_list([describe_family(f).title + "s" for f in self.families], "and")
+            return f"is about {about}, not {describe_family(family).title}s (--family {family})"
         return None
 
 
