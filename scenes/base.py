@@ -5,7 +5,8 @@ and narration, in order) as the class attribute `slides`, and calls `self.slide_
 that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
 
-How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
+How long each slide point holds is the pace (scenes/pacing.py), or, when the narration is spoken,
+until its speech has ended (set_narration_hold). What a scene reads besides its
 code (the lecture input, presets, data files) it declares as class attributes (scenes/reads.py):
 the render cache keys on them, and an undeclared read fails the render.
 """
@@ -32,6 +33,18 @@ _still_writer: Callable[["LectureScene", int, str], None] | None = None
 def set_still_writer(writer: Callable[["LectureScene", int, str], None] | None) -> None:
     global _still_writer
     _still_writer = writer
+
+
+# The pipeline may also say how long after the previous slide point a slide point may come at the
+# earliest: fn(scene, name) -> seconds, or None for the pace's own rule. It does so when the
+# narration is spoken (the slide point holds until its speech has ended) or replaced from a
+# narration file (read at the reading pace from the text the captions will show).
+_narration_hold: Callable[["LectureScene", str], float | None] | None = None
+
+
+def set_narration_hold(hold: Callable[["LectureScene", str], float | None] | None) -> None:
+    global _narration_hold
+    _narration_hold = hold
 
 
 class LectureScene(Scene):
@@ -80,9 +93,12 @@ class LectureScene(Scene):
         expected = names[len(self.marks)] if len(self.marks) < len(names) else None
         if name != expected:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
-        if self.pace == READING:
+        needed = _narration_hold(self, name) if _narration_hold is not None else None
+        if needed is None and self.pace == READING:
+            needed = reading_seconds(dict(self.slides)[name])
+        if needed is not None:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
-            hold = max(hold, reading_seconds(dict(self.slides)[name]) - since)
+            hold = max(hold, needed - since)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1

@@ -6,7 +6,9 @@ Cache key of a scene product = sha256 of
   scene name + hash of its module's source closure (the module, scenes/base.py, theme,
   context, common and every estimator file it imports),
   hash of the pipeline's own worker/capture/encode code and the encoder settings,
-  theme, pixel size and frame rate, and for videos the pace (holds for reading, or brisk),
+  theme, pixel size and frame rate, and for videos the pace (holds for reading, or brisk), the
+  narration texts (a narration file can replace them) and the speech (voice fingerprint and
+  spoken texts, or the recordings' checksums: scripts/pipeline/speech.py),
   versions of manim, numpy, scipy, pycairo, ManimPango, Pillow, this package, and
   fingerprints of the ffmpeg/latex/dvisvgm binaries,
   and what the scene declares it reads (scenes/reads.py, via the catalog, without importing it):
@@ -53,6 +55,7 @@ class SceneJob:
     products: tuple[str, ...]
     transparent: bool = False
     pace: str = DEFAULT_PACE  # videos only (stills render at STILLS_PACE)
+    speech: dict | None = None  # videos only: speech.plan(); None for a silent video
     found: dict[str, CacheObject] = field(default_factory=dict)
     _reads: dict | None = field(default=None, repr=False)
 
@@ -76,6 +79,11 @@ class SceneJob:
             parts["fps"] = self.quality.fps
             parts["pace"] = self.pace
             parts["encoder"] = encoder_fingerprint()
+            parts["narration"] = dict(self.scene.slides)
+            if self.speech is not None:
+                from scripts.pipeline.speech import key_parts
+
+                parts["speech"] = key_parts(self.speech)
         return parts
 
     def reads_parts(self, input_digest: str) -> dict:
@@ -110,17 +118,23 @@ class SceneJob:
                 "width": self.quality.width, "height": self.quality.height, "fps": self.quality.fps,
                 "theme": self.theme, "formats": formats, "transparent": self.transparent,
                 "env": {PACE_ENV: self.pace if self.kind == "video" else STILLS_PACE,
-                        STRICT_ENV: "1"}}
+                        STRICT_ENV: "1"},
+                "narration": dict(self.scene.slides) if self.kind == "video" else None,
+                "speech": self.speech if self.kind == "video" else None}
 
     def commit(self, cache: Cache, input_digest: str, workdir: Path, meta: dict) -> None:
         """Store a finished worker's outputs: one cache object per product."""
         out = workdir / "out"
         record = {k: meta[k] for k in ("scene", "frames", "fps", "duration", "marks", "numbers",
                                        "render_seconds")}
+        record["speech"] = meta.get("speech")
         record["reads"] = self.reads_parts(input_digest)
         for product in self.missing:
             if product == "mp4":
                 files = {f"{self.scene.name}.mp4": out / f"{self.scene.name}.mp4"}
+                if meta.get("speech") is not None:
+                    track = f"{self.scene.name}.speech.wav"
+                    files[track] = out / track
                 files.update({Path(p).name: out / p for p in meta["stills"] if p.startswith("stills/png/")})
             else:
                 files = {Path(p).name: out / p for p in meta["stills"]
@@ -131,10 +145,12 @@ class SceneJob:
 
 def plan_jobs(scenes: list[SceneInfo], kind: str, quality: Quality, theme: str,
               products: tuple[str, ...], transparent: bool, cache: Cache,
-              input_digest: str, pace: str = DEFAULT_PACE) -> list[SceneJob]:
+              input_digest: str, pace: str = DEFAULT_PACE, speech=None) -> list[SceneJob]:
+    """`speech(scene)` gives a video's speech plan (None: silent)."""
     jobs = []
     for scene in scenes:
-        job = SceneJob(scene, kind, quality, theme, products, transparent, pace)
+        spoken = speech(scene) if speech is not None and kind == "video" else None
+        job = SceneJob(scene, kind, quality, theme, products, transparent, pace, spoken)
         job.lookup(cache, input_digest)
         jobs.append(job)
     return jobs
