@@ -254,12 +254,14 @@ def burn_captions(video: Path, subtitles: Path, target: Path, fps: int) -> None:
     for players and platforms that ignore sidecar captions. Every frame is encoded (a caption can
     change in the middle of a held frame), so this costs a full encode of the lecture."""
     tmp = target.with_name(f".{target.name}.burn.mp4")
-    style = "FontName=DejaVu Sans,FontSize=20,Outline=1.5,Shadow=0,MarginV=18"
-    vf = f"subtitles={subtitles.name}:charenc=UTF-8:force_style='{style}'"
+    # white on a half-transparent box: readable over a plot as over the background
+    style = ("FontName=DejaVu Sans,FontSize=18,BorderStyle=3,Outline=2,Shadow=0,MarginV=14,"
+             "OutlineColour=&H60000000,BackColour=&H60000000")
+    vf = f"fps={fps},subtitles={subtitles.name}:charenc=UTF-8:force_style='{style}'"  # frames first, then text
     cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(video.resolve()),
            "-map", "0:v", "-map", "0:a?", "-map_chapters", "0", "-vf", vf, "-fps_mode", "cfr",
-           "-r", str(fps), *x264_args(), "-c:a", "copy", *BITEXACT, "-map_metadata", "0",
-           "-y", str(tmp.resolve())]
+           "-r", str(fps), *x264_args(), "-c:a", "copy", "-fflags", "+bitexact", "-flags:v",
+           "+bitexact", "-y", str(tmp.resolve())]  # metadata and chapters kept as they are
     _run_ffmpeg(cmd, tmp, "ffmpeg could not burn in the captions", cwd=subtitles.parent)
     os.replace(tmp, target)
 

@@ -36,6 +36,10 @@ from scripts.errors import PipelineError
 RATE = 48_000
 LEAD, GAP, TAIL = 0.25, 0.3, 0.6  # seconds: before the first words, between pieces, after the last
 TARGET_RMS_DB, PEAK = -20.0, 0.89  # loudness of every speech file; peaks capped at -1 dBFS
+SILENCE, MARGIN = 10 ** (-45 / 20), 0.01  # quieter than -45 dBFS at either end is cut, but 10 ms
+# How speech files are made from an engine's (or microphone's) output: part of their cache key.
+FILE_FORMAT = {"rate": RATE, "rms_db": TARGET_RMS_DB, "peak": PEAK, "trim_db": -45, "margin": MARGIN,
+               "version": 1}
 RECORDING_TYPES = ("wav", "mp3", "m4a", "flac", "ogg")
 SPEECH_CODE = Path(__file__).resolve()
 
@@ -132,7 +136,9 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> None:
 
 
 def normalised(samples: np.ndarray, rate: int) -> np.ndarray:
-    """At RATE, at the common loudness (RMS over the voiced part), peaks capped."""
+    """At RATE, at the common loudness (RMS over the voiced part), peaks capped, and without the
+    silence engines (and microphones) leave before and after the words: a caption cue starts when
+    its file starts, so the file must start with the words."""
     if rate != RATE:
         from math import gcd
 
@@ -148,6 +154,10 @@ def normalised(samples: np.ndarray, rate: int) -> np.ndarray:
         if peak > PEAK:
             gain *= PEAK / peak
         samples = samples * gain
+    loud = np.flatnonzero(np.abs(samples) > SILENCE)
+    if loud.size:
+        pad = int(MARGIN * RATE)
+        samples = samples[max(0, loud[0] - pad):loud[-1] + pad]
     return samples
 
 
@@ -202,14 +212,14 @@ class SceneSpeech:
             todo_texts, todo_files = [], []
             for name, item in self.spec["slides"].items():
                 if "recording" in item:
-                    target = speech_file(self.cache_dir, {"recording": item["digest"], "rate": RATE})
+                    target = speech_file(self.cache_dir, {"recording": item["digest"], **FILE_FORMAT})
                     if not target.is_file():
                         target.parent.mkdir(parents=True, exist_ok=True)
                         decode_recording(Path(item["recording"]), target)
                     self.files[name] = [target]
                     continue
                 targets = [speech_file(self.cache_dir, {"voice": self.spec["voice"], "text": text,
-                                                        "rate": RATE}) for text in item["spoken"]]
+                                                        **FILE_FORMAT}) for text in item["spoken"]]
                 self.files[name] = targets
                 for text, target in zip(item["spoken"], targets):
                     if not target.is_file() and target not in todo_files:
