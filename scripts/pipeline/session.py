@@ -117,9 +117,11 @@ class Session:
             if not job.missing:
                 self.outcomes.setdefault(job.scene.name, Outcome(job.scene.name, "cached"))
         needs = (tools.NEEDS[kind] if todo else ()) + (tools.NEEDS[then] if then else ())
-        tools.require(*needs)  # MissingTool is a PipelineError: one line, exit 2
+        problems = tools.check(*needs)
         if todo and kind == "video" and self.settings.voice is not None and self.settings.recordings is None:
-            self.settings.voice.require()
+            problems += self.settings.voice.problems()  # the voice that speaks the narration
+        if problems:
+            raise tools.MissingTool(problems)  # a PipelineError: one line for all, exit 2
         self._open_output()
         if todo:
             self._render(todo)

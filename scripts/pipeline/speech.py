@@ -39,7 +39,7 @@ TARGET_RMS_DB, PEAK = -20.0, 0.89  # loudness of every speech file; peaks capped
 SILENCE, MARGIN = 10 ** (-45 / 20), 0.01  # quieter than -45 dBFS at either end is cut, but 10 ms
 # How speech files are made from an engine's (or microphone's) output: part of their cache key.
 FILE_FORMAT = {"rate": RATE, "rms_db": TARGET_RMS_DB, "peak": PEAK, "trim_db": -45, "margin": MARGIN,
-               "version": 1}
+               "version": 2}  # 2: Festival resamples to RATE itself
 RECORDING_TYPES = ("wav", "mp3", "m4a", "flac", "ogg")
 SPEECH_CODE = Path(__file__).resolve()
 
@@ -239,7 +239,7 @@ class SceneSpeech:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="speak-", dir=self.cache_dir) as work:
             raw = [Path(work, f"{i:03d}.wav") for i in range(len(texts))]
-            voice.synthesise(texts, raw)
+            voice.synthesise(texts, raw, RATE)
             for source, target in zip(raw, targets):
                 write_wav(target, normalised(*read_wav(source)))
 

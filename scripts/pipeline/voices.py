@@ -38,10 +38,11 @@ class Voice:
         program = {"festival": "festival", "flite": "flite", "espeak": "espeak-ng"}[self.engine]
         problems = []
         if shutil.which(program) is None:
-            problems.append(Problem(f"{program} not found (speaks the narration with --voice {self.name})",
-                                    self.packages))
+            problems.append(Problem(f"{program} not found (speaks the narration, --voice {self.name}; "
+                                    "--voice none keeps the video silent)", self.packages))
         elif self.engine == "festival" and not FESTIVAL_SLT.is_dir():
-            problems.append(Problem(f"Festival's SLT voice not found (--voice {self.name})",
+            problems.append(Problem(f"Festival's SLT voice not found (speaks the narration, --voice "
+                                    f"{self.name}; --voice none keeps the video silent)",
                                     ("festvox-us-slt-hts",)))
         elif self.engine == "espeak" and not _espeak_knows(self.language):
             raise PipelineError(f"espeak-ng has no voice '{self.language}': see `espeak-ng --voices` "
@@ -51,19 +52,20 @@ class Voice:
     def require(self) -> None:
         problems = self.problems()
         if problems:
-            raise MissingTool(problems + [Problem("or keep the video silent", fix="use --voice none")])
+            raise MissingTool(problems)
 
     def fingerprint(self) -> dict:
         """What shapes the sound (part of every speech and video cache key)."""
         return {"voice": self.name, "engine": self.engine, "language": self.language,
                 "packages": _package_versions(self.packages)}
 
-    def synthesise(self, texts: list[str], targets: list[Path]) -> None:
-        """Speak texts[i] into targets[i] (WAV, the engine's own sample rate)."""
+    def synthesise(self, texts: list[str], targets: list[Path], rate: int) -> None:
+        """Speak texts[i] into targets[i] (WAV; at `rate` from Festival, which resamples in C,
+        else at the engine's own rate)."""
         if not texts:
             return
         if self.engine == "festival":
-            _festival(texts, targets)
+            _festival(texts, targets, rate)
             return
         for text, target in zip(texts, targets):
             if self.engine == "flite":
@@ -98,13 +100,14 @@ def _scheme_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _festival(texts: list[str], targets: list[Path]) -> None:
+def _festival(texts: list[str], targets: list[Path], rate: int) -> None:
     lines = ["(voice_cmu_us_slt_arctic_hts)"]
     for text, target in zip(texts, targets):
         # festival reads Latin-1; what it cannot say is dropped rather than mis-spelt
         safe = text.encode("latin-1", "replace").decode("latin-1")
-        lines.append(f"(utt.save.wave (utt.synth (Utterance Text {_scheme_string(safe)})) "
-                     f"{_scheme_string(str(target))} 'riff)")
+        lines.append(f"(set! utt (utt.synth (Utterance Text {_scheme_string(safe)})))")
+        lines.append(f"(utt.wave.resample utt {int(rate)})")
+        lines.append(f"(utt.save.wave utt {_scheme_string(str(target))} 'riff)")
     script = "\n".join(lines) + "\n"
     proc = subprocess.run(["festival", "--pipe"], input=script.encode("latin-1", "replace"),
                           capture_output=True)

@@ -205,3 +205,21 @@ def test_burnt_in_captions_change_the_caption_area_only(in_home, tmp_path):
     later = frame(burnt, second + 0.5)
     assert np.abs(later[bottom] - a[bottom]).mean() > 2
     assert np.abs(later[top] - frame(plain, second + 0.5)[top]).mean() < 2
+
+
+def test_a_missing_voice_is_one_line_naming_the_package(tmp_path, monkeypatch):
+    """Without festival the default voice cannot speak: one line naming the Debian packages and
+    the way to stay silent, before any worker starts."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for program in ("ffmpeg", "ffprobe", "latex", "dvisvgm", "kpsewhich", "fc-list"):
+        (bin_dir / program).write_text(f'#!/bin/sh\nexec "{shutil.which(program)}" "$@"\n')
+        (bin_dir / program).chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.chdir(tmp_path)
+    result = run("lecture", SCENE, *LOW)
+    assert result.exit_code == 2, result.output
+    err = result.stderr.strip()
+    assert "\n" not in err and err.startswith("Error: festival not found"), err
+    assert "--voice none keeps the video silent" in err and "festival festvox-us-slt-hts" in err
+    assert not Path("media").exists()
