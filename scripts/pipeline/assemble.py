@@ -100,6 +100,7 @@ def build_deck(session, jobs: list[SceneJob], pptx: bool = True) -> CacheObject:
 
     stills = [job.found["png"] for job in jobs]
     key = make_key({"product": "slides", "stills": [obj.key for obj in stills], "pptx": pptx,
+                    "narration": [dict(job.scene.slides) for job in jobs],  # notes (--narration)
                     "code": _code_hash("deck.py"), "subtitle": _subtitle_lines(session),
                     "title": LECTURE_TITLE})
     cached = session.cache.get(key)
