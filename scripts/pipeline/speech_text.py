@@ -82,17 +82,16 @@ def _unicode_maths(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-# gamma10-hat, gamma00, tau0, u0j, lambda_j, n_j, x_ij: a name glued to an index
-_INDEXED = re.compile(r"\b(" + "|".join(GREEK_NAMES) + r"|[a-zA-Z])_?([0-9]+[a-z]{0,2}|[a-z]{1,2})"
+# gamma10-hat, gamma00, tau0, u0j, lambda_j, n_j, x_ij: a name glued to an index that starts
+# with a digit, or joined to one by "_" ("much" is not mu with index "ch")
+_INDEXED = re.compile(r"\b(" + "|".join(GREEK_NAMES) + r"|[a-zA-Z])(?:_([a-z0-9]{1,3})|([0-9]+[a-z]{0,2}))"
                       r"(-hat|-bar)?\b")
 _HAT = re.compile(r"\b(" + "|".join(GREEK_NAMES) + r"|[a-zA-Z])-(hat|bar)\b")
 _CARET = re.compile(r"\^\s*\(?(-?[0-9a-z]+)\)?")
 
 
 def _indexed(match: re.Match) -> str:
-    name, index, accent = match.group(1), match.group(2), match.group(3)
-    if len(name) == 1 and not any(c.isdigit() for c in index) and "_" not in match.group(0):
-        return match.group(0)  # an ordinary short word ("is", "an"): no index there
+    name, index, accent = match.group(1), match.group(2) or match.group(3), match.group(4)
     spoken = f"{name} {_digits(index)}"
     return spoken + (f" {accent[1:]}" if accent else "")
 
@@ -103,7 +102,8 @@ def spoken(text: str) -> str:
     text = _CARET.sub(lambda m: " " + _power(m.group(1)), text)
     text = _INDEXED.sub(_indexed, text)
     text = _HAT.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
-    text = re.sub(r"(?<=\d)\.(?=\d)", " point ", text)  # 0.5 -> zero point five, as people say it
+    # 0.05 -> "0 point 0 5": digits after the point one by one, as people say them
+    text = re.sub(r"(?<=\d)\.(\d+)", lambda m: " point " + " ".join(m.group(1)), text)
     for symbol, words in SYMBOLS.items():
         text = text.replace(symbol, words)
     text = text.replace("_", " ")

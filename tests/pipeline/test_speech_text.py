@@ -18,6 +18,8 @@ from scripts.pipeline.speech_text import spoken
     ("y ~ x + (1 | g)", "y depends on x plus (1 by g)"),
     ("ρ = −0.5, σ² ≤ 1", "rho equals minus 0 point 5, sigma squared at most 1"),
     ("x̄ ≈ 3 at 95%", "x bar approximately 3 at 95 percent"),
+    ("p below 0.05, pulled much more", "p below 0 point 0 5, pulled much more"),  # not "mu ch"
+    ("x_ij and x1", "x i j and x one"),
 ])
 def test_maths_is_spoken_as_words(written, said):
     assert spoken(written) == said
