@@ -40,9 +40,10 @@ def output_options(default_quality: str = "high"):
 
 def pace_option(func):
     return click.option("--pace", type=click.Choice(PACES), default=DEFAULT_PACE, show_default=True,
-                        help="reading: each slide point holds until its narration (the captions) "
-                             "can be read at 15 characters/s; brisk: short holds, for talking over "
-                             "the video (lands in <quality>-<theme>-brisk/).")(func)
+                        help="reading: each slide point holds until its narration has been spoken "
+                             "(with a voice), else until the captions can be read at 15 characters/s; "
+                             "brisk: short holds and no voice, for talking over the video (lands in "
+                             "<quality>-<theme>-brisk/).")(func)
 
 
 def data_options(func):
