@@ -14,7 +14,8 @@ A mark records when the picture stopped changing (`still_from`, the hold's start
 animated deck can cut each slide's animation out of the scene's video without its hold; a scene
 names in `loop_slides` the slide points whose animation the deck should loop.
 
-How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
+How long each slide point holds is the pace (scenes/pacing.py), or, when the narration is spoken,
+until its speech has ended (set_narration_hold). What a scene reads besides its
 code (the lecture input, presets, data files) it declares as class attributes (scenes/reads.py):
 the render cache keys on them, and an undeclared read fails the render.
 """
@@ -43,6 +44,27 @@ _still_writer: Callable[["LectureScene", int, str], None] | None = None
 def set_still_writer(writer: Callable[["LectureScene", int, str], None] | None) -> None:
     global _still_writer
     _still_writer = writer
+
+
+# The pipeline may also say how long after the previous slide point a slide point may come at the
+# earliest: fn(scene, name) -> seconds, or None for the pace's own rule. It does so when the
+# narration is spoken (the slide point holds until its speech has ended) or replaced from a
+# narration file (read at the reading pace from the text the captions will show).
+_narration_hold: Callable[["LectureScene", str, str], float | None] | None = None
+_narration_texts: dict[str, str] | None = None   # this render's texts by slide point (a narration file)
+
+
+def set_narration_hold(hold: Callable[["LectureScene", str, str], float | None] | None) -> None:
+    """The render worker's rule for how long slide point `name`, saying `text`, must hold."""
+    global _narration_hold
+    _narration_hold = hold
+
+
+def set_narration_texts(texts: dict[str, str] | None) -> None:
+    """The narration this render uses, by slide point: the declared texts, or a lecturer's own
+    from a narration file (scripts/pipeline/narration.py)."""
+    global _narration_texts
+    _narration_texts = dict(texts) if texts else None
 
 
 class LectureScene(Scene):
@@ -94,6 +116,16 @@ class LectureScene(Scene):
         """Slide point `name`'s narration with the fit's numbers filled in."""
         return fill_narration(dict(self.slides)[name], self.narration_values())
 
+    def words_at(self, name: str, given: str | None = None) -> str:
+        """What slide point `name` says in this render. A lecturer's own text (a narration file)
+        wins, with its {fields} filled from the fit; else the scene's own words for this render
+        (`given`, e.g. with the fit's numbers); else the declared text, its {fields} filled."""
+        declared = dict(self.slides)[name]
+        own = (_narration_texts or {}).get(name)
+        if own is not None and own != declared:
+            return fill_narration(own, self.narration_values())
+        return given or self.narration(name)
+
     @classmethod
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
@@ -117,11 +149,13 @@ class LectureScene(Scene):
         if unknown:
             raise ValueError(f"{type(self).__name__}: loop_slides names undeclared slide "
                              f"point(s): {', '.join(unknown)}")
-        # the words of this slide point: given, else the declared text with its {fields} filled
-        narration = narration or self.narration(name)
-        if self.pace == READING:
+        narration = self.words_at(name, narration)
+        needed = _narration_hold(self, name, narration) if _narration_hold is not None else None
+        if needed is None and self.pace == READING:
+            needed = reading_seconds(narration)
+        if needed is not None:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
-            hold = max(hold, reading_seconds(narration) - since)
+            hold = max(hold, needed - since)
         still_from = float(self.renderer.time)  # the picture stops changing here (the hold)
         if hold > 0:
             self.wait(hold)

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(libcairo2-dev libpango1.0-dev pkg-config ffmpeg python3-venv
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
-  texlive-science dvisvgm cm-super-minimal chromium)
+  texlive-science dvisvgm cm-super-minimal chromium
+  festival festvox-us-slt-hts flite espeak-ng)  # the voices that speak the lecture (voices.py)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

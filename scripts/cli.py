@@ -6,6 +6,7 @@ import click
 from scripts.data_cmds import fit, scenario, simulate
 from scripts.doctor import doctor
 from scripts.errors import ExplainerGroup
+from scripts.narration_cmds import narration
 from scripts.render_cmds import COMMANDS as RENDER_COMMANDS
 
 
@@ -18,5 +19,5 @@ def cli():
     """
 
 
-for command in (fit, simulate, scenario, *RENDER_COMMANDS, doctor):
+for command in (fit, simulate, scenario, *RENDER_COMMANDS, narration, doctor):
     cli.add_command(command)

@@ -14,6 +14,7 @@ import shutil
 import click
 
 from scripts.pipeline import tools
+from scripts.pipeline.voices import DEFAULT_VOICE, VOICES
 
 PYTHON_MODULES = {"manim": "manim", "manimpango": "ManimPango", "cairo": "pycairo", "PIL": "Pillow"}
 
@@ -35,6 +36,8 @@ def _sections(out: str):
         yield name, lambda name=name: tools.check_programs(name), lambda name=name: shutil.which(name)
     yield "TeX files", tools.check_tex_files, lambda: ", ".join(tools.TEX_FILES)
     yield "fonts", tools.check_fonts, lambda: ", ".join(FONTS)
+    yield "voice", lambda: VOICES[DEFAULT_VOICE].problems(), \
+        lambda: f"festival with the SLT HTS voice (--voice {DEFAULT_VOICE}, the lecture's default)"
     yield "Python libraries", check_python, lambda: ", ".join(PYTHON_MODULES.values())
     where = os.path.abspath(out)
     yield "output folder", lambda: tools.check_output(out), lambda: f"{where} (writable)"
@@ -46,8 +49,8 @@ def _sections(out: str):
 @click.pass_context
 def doctor(ctx, out):
     """Check that everything rendering needs is installed: ffmpeg and ffprobe, LaTeX with dvisvgm
-    and the TeX packages the formulas load, the fonts of the theme, the Python libraries, and a
-    writable output folder. Each missing piece is one line naming the Debian package to install;
+    and the TeX packages the formulas load, the fonts of the theme, the voice that speaks the
+    lecture (Festival), the Python libraries, and a writable output folder. Each missing piece is one line naming the Debian package to install;
     exit status 2 when something is missing. Nothing is written.
 
     \b

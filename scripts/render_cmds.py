@@ -15,6 +15,7 @@ import click
 from estimator.family_descriptions import FAMILY_NAMES, family_help
 from scenes.pacing import DEFAULT_PACE, PACES
 from scripts.data_cmds import scenario_options
+from scripts.speech_options import apply_speech, speech_options
 from scripts.pipeline.layout import (QUALITIES, STILL_FORMATS, THEMES, assembled_folder,
                                      stills_folder)
 
@@ -40,9 +41,10 @@ def output_options(default_quality: str = "high"):
 
 def pace_option(func):
     return click.option("--pace", type=click.Choice(PACES), default=DEFAULT_PACE, show_default=True,
-                        help="reading: each slide point holds until its narration (the captions) "
-                             "can be read at 15 characters/s; brisk: short holds, for talking over "
-                             "the video (lands in <quality>-<theme>-brisk/).")(func)
+                        help="reading: each slide point holds until its narration has been spoken "
+                             "(with a voice), else until the captions can be read at 15 characters/s; "
+                             "brisk: short holds and no voice, for talking over the video (lands in "
+                             "<quality>-<theme>-brisk/).")(func)
 
 
 def data_options(func):
@@ -141,10 +143,11 @@ def list_cmd(as_json, out):
 @click.argument("scenes", nargs=-1)
 @output_options()
 @pace_option
+@speech_options
 @scenario_options
 @data_options
-def render(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
-           assignments, data, formula, family, trials):
+def render(scenes, quality, theme, out, parallel, quiet, as_json, pace, voice, recordings,
+           narration_file, preset, scenario_file, assignments, data, formula, family, trials):
     """Render the videos of SCENES (all scenes by default), one MP4 per scene.
 
     Unchanged scenes come from the cache (OUT/.cache) in well under a second; a changed scenario
@@ -157,9 +160,11 @@ def render(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, 
       glmm-explainer render PoolingComparison --pace brisk   # short holds, to talk over
       glmm-explainer render --preset simpson --set tau0=3 --theme light
       glmm-explainer render --data sleep.csv --formula 'Reaction ~ Days + (Days | Subject)'
+      glmm-explainer render TitleCard --voice none   # silent, as before voices
     """
     session = _session("render", preset, scenario_file, assignments, out, quality, theme, parallel,
                        quiet, as_json, data, formula, family, trials, pace)
+    apply_speech(session, voice, recordings, narration_file)
     chosen = session.select(scenes)
     jobs = session.realise(chosen, "video", ("mp4",))
     for job in jobs:
@@ -220,12 +225,18 @@ def stills(scenes, formats, transparent, quality, theme, out, parallel, quiet, a
 @click.argument("scenes", nargs=-1)
 @output_options()
 @pace_option
+@speech_options
+@click.option("--burn-captions", is_flag=True,
+              help="Draw the captions into the picture too, for platforms that ignore caption files "
+                   "(re-encodes the lecture).")
 @scenario_options
 @data_options
-def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset, scenario_file,
-            assignments, data, formula, family, trials):
+def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, voice, recordings,
+            narration_file, burn_captions, preset, scenario_file, assignments, data, formula,
+            family, trials):
     """The whole lecture (or SCENES, in lecture order) as one MP4 with a chapter per scene,
-    captions (lecture.vtt, lecture.srt) timed from the slide points' narration, a PDF
+    the narration spoken (a synthetic voice, or your recordings) and each slide point held until
+    its speech has ended, captions (lecture.vtt, lecture.srt) timed to the speech, a PDF
     handout of every slide still with its narration, and the predict-then-reveal questions as
     an exercise sheet (exercises.pdf) with its answer key (answers.pdf).
 
@@ -238,16 +249,19 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, preset,
       glmm-explainer lecture -q medium --theme light --preset simpson
       glmm-explainer lecture --pace brisk            # short holds, for talking over it
       glmm-explainer lecture TitleCard -q low --out /tmp/draft
+      glmm-explainer lecture --voice none            # silent, captions at a reading pace
+      glmm-explainer lecture --recordings my-voice/ --narration my-words.toml
     """
     from scripts.pipeline.assemble import build_lecture
 
     session = _session("lecture", preset, scenario_file, assignments, out, quality, theme, parallel,
                        quiet, as_json, data, formula, family, trials, pace)
+    apply_speech(session, voice, recordings, narration_file)
     order = {scene.name: i for i, scene in enumerate(session.catalog)}
     chosen = sorted(session.select(scenes), key=lambda scene: order[scene.name])
     jobs = session.realise(chosen, "video", ("mp4",), then="lecture")
     session.raise_failures()
-    obj = build_lecture(session, jobs)
+    obj = build_lecture(session, jobs, burn_captions=burn_captions)
     folder = assembled_folder("lecture", scenes, [scene.name for scene in session.catalog])
     for name, kind in (("lecture.mp4", "lecture"), ("lecture.vtt", "captions"),
                        ("lecture.srt", "captions"), ("handout.pdf", "handout"),

@@ -65,7 +65,8 @@ def test_doctor_all_fine_writes_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     for piece in ("ok  ffmpeg:", "ok  ffprobe:", "ok  latex:", "ok  dvisvgm:", "ok  TeX files: standalone.cls",
-                  "ok  fonts: DejaVu Sans, DejaVu Sans Mono", f"ok  output folder: {out} (writable)"):
+                  "ok  fonts: DejaVu Sans, DejaVu Sans Mono", "ok  voice: festival",
+                  f"ok  output folder: {out} (writable)"):
         assert piece in result.stdout, result.stdout
     assert result.stdout.strip().endswith("everything the render commands need is here")
     assert os.listdir(tmp_path) == []
@@ -88,17 +89,19 @@ def test_doctor_without_any_program(tmp_path, monkeypatch):
         "Error: TeX files standalone.cls, preview.sty, babel.sty, english.ldf, amsmath.sty, amssymb.sty not "
         "found (the formula template loads them): install with `sudo apt-get install -y texlive-latex-extra "
         "preview-latex-style texlive-latex-base texlive-base`",
+        "Error: festival not found (speaks the narration, --voice slt; --voice none keeps the video silent): "
+        "install with `sudo apt-get install -y festival festvox-us-slt-hts`",
     ]
     assert result.stdout.splitlines()[-1] == ("to install everything missing at once: sudo apt-get install -y "
                                               "ffmpeg texlive-latex-base dvisvgm texlive-latex-extra "
-                                              "preview-latex-style texlive-base")
+                                              "preview-latex-style texlive-base festival festvox-us-slt-hts")
     assert "ok  fonts: DejaVu Sans" in result.stdout  # without fc-list: ManimPango's font list
     assert not (tmp_path / "out").exists()
 
 
 @needs_tools
 def test_doctor_names_only_what_is_missing(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", make_path(tmp_path / "bin", keep=("ffmpeg", "ffprobe", "fc-list")))
+    monkeypatch.setenv("PATH", make_path(tmp_path / "bin", keep=("ffmpeg", "ffprobe", "fc-list", "festival")))
     result = run("doctor", "--out", tmp_path)
     assert result.exit_code == 2
     lines = error_lines(result)
@@ -113,8 +116,8 @@ def test_doctor_names_missing_tex_packages_and_their_debian_package(tmp_path, mo
     real = shutil.which("kpsewhich")
     fake = ("for f in \"$@\"; do case \"$f\" in standalone.cls|preview.sty) ;; "
             f"*) \"{real}\" \"$f\" ;; esac; done; exit 1")
-    monkeypatch.setenv("PATH", make_path(tmp_path / "bin", keep=("ffmpeg", "ffprobe", "latex", "dvisvgm", "fc-list"),
-                                         fakes={"kpsewhich": fake}))
+    monkeypatch.setenv("PATH", make_path(tmp_path / "bin", keep=("ffmpeg", "ffprobe", "latex", "dvisvgm", "fc-list",
+                                                                 "festival"), fakes={"kpsewhich": fake}))
     result = run("doctor", "--out", tmp_path)
     assert result.exit_code == 2
     assert error_lines(result) == [
@@ -124,8 +127,8 @@ def test_doctor_names_missing_tex_packages_and_their_debian_package(tmp_path, mo
 
 @needs_tools
 def test_doctor_names_missing_fonts(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", make_path(tmp_path / "bin", keep=("ffmpeg", "ffprobe", "latex", "dvisvgm", "kpsewhich"),
-                                         fakes={"fc-list": NO_FONTS}))
+    monkeypatch.setenv("PATH", make_path(tmp_path / "bin", keep=("ffmpeg", "ffprobe", "latex", "dvisvgm", "kpsewhich",
+                                                                 "festival"), fakes={"fc-list": NO_FONTS}))
     result = run("doctor", "--out", tmp_path)
     assert result.exit_code == 2
     assert error_lines(result) == [

@@ -192,7 +192,8 @@ def test_transparent_png_has_alpha(tmp_path):
 
 # ------------------------------------------------------------------ lecture
 def test_lecture_has_chapters_captions_and_handout(tmp_path):
-    result = run("lecture", "GaussianOnly", "TinyCard", *LOW, "--out", tmp_path, "--quiet")
+    result = run("lecture", "GaussianOnly", "TinyCard", *LOW, "--out", tmp_path, "--quiet",
+                 "--voice", "none")  # silent: captions at the reading pace (spoken: tests/test_speech_cli.py)
     assert result.exit_code == 0, result.output
     folder = folder_of(tmp_path) / "parts" / "TinyCard+GaussianOnly" / "lecture"  # a subset
     probe = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json",
@@ -226,7 +227,8 @@ def _cue_rates(vtt: str) -> list[float]:
 
 
 def test_reading_pace_leaves_time_to_read_the_captions_and_brisk_does_not(tmp_path):
-    reading = json.loads(run("lecture", "TinyCard", *LOW, "--out", tmp_path, "--json").stdout)
+    reading = json.loads(run("lecture", "TinyCard", *LOW, "--out", tmp_path, "--json",
+                             "--voice", "none").stdout)
     brisk = json.loads(run("lecture", "TinyCard", *LOW, "--out", tmp_path, "--json",
                            "--pace", "brisk").stdout)
     assert (reading["pace"], brisk["pace"]) == ("reading", "brisk")

@@ -55,33 +55,44 @@ def _slides(jobs: list[SceneJob], product: str):
             yield job.scene, mark["index"], mark["name"], said, obj.file(name)
 
 
-def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
+def build_lecture(session, jobs: list[SceneJob], burn_captions: bool = False) -> CacheObject:
+    """The joined lecture. Spoken scenes (their video objects carry a speech track and its
+    segments) give the lecture one AAC track and captions timed to the speech; `burn_captions`
+    draws the captions into the picture as well."""
     from scripts.pipeline import captions
-    from scripts.pipeline.encode import concat_with_chapters
+    from scripts.pipeline.encode import burn_captions as burn, concat_with_chapters
     from scripts.pipeline.exercises import exercises_from, write_exercises
     from scripts.pipeline.handout import HandoutSlide, write_handout
 
     videos = [job.found["mp4"] for job in jobs]
     key = make_key({"product": "lecture", "videos": [obj.key for obj in videos],
-                    "code": _code_hash("captions.py", "handout.py", "encode.py", "exercises.py"),
+                    "code": _code_hash("captions.py", "handout.py", "encode.py", "exercises.py",
+                                       "lecture_audio.py"),
                     "narration": files_hash(HERE.parent.parent / "scenes" / "narration.py"),
-                    "subtitle": _subtitle_lines(session), "title": LECTURE_TITLE})
+                    "subtitle": _subtitle_lines(session), "title": LECTURE_TITLE,
+                    "burn_captions": burn_captions})
     cached = session.cache.get(key)
     if cached is not None:
         return cached
     workdir = session.cache.new_workdir("lecture")
     try:
+        from scripts.pipeline.lecture_audio import join_tracks, spoken_cues
+
         chapters, timed, offset = [], [], 0.0
         for job, obj in zip(jobs, videos):
             duration = obj.meta["frames"] / obj.meta["fps"]
             chapters.append((offset, offset + duration, job.scene.title))
             timed.append((offset, obj.meta["marks"], narration_of(job, obj)))
             offset += duration
+        audio = join_tracks(jobs, videos, workdir / "lecture.speech.wav")
         concat_with_chapters([obj.file(f"{job.scene.name}.mp4") for job, obj in zip(jobs, videos)],
-                             chapters, workdir / "lecture.mp4", LECTURE_TITLE)
-        cues = captions.cues_for(timed)
+                             chapters, workdir / "lecture.mp4", LECTURE_TITLE, audio)
+        cues = spoken_cues(jobs, videos) if audio else captions.cues_for(timed)
         (workdir / "lecture.vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
         (workdir / "lecture.srt").write_text(captions.to_srt(cues), encoding="utf-8")
+        if burn_captions:
+            burn(workdir / "lecture.mp4", workdir / "lecture.srt", workdir / "lecture.mp4",
+                 session.settings.quality.fps)
         slides = [HandoutSlide(scene.title, index, name, narration, image)
                   for scene, index, name, narration, image in _slides(jobs, "mp4")]
         write_handout(workdir / "handout.pdf", LECTURE_TITLE, _subtitle_lines(session),
@@ -90,7 +101,8 @@ def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
         files = {name: workdir / name for name in LECTURE_FILES}
         meta = {"product": "lecture", "duration": offset,
                 "chapters": [{"start": a, "end": b, "title": t} for a, b, t in chapters],
-                "cues": len(cues), "slides": len(slides)}
+                "cues": len(cues), "slides": len(slides), "spoken": audio is not None,
+                "burned_captions": burn_captions}
         return session.cache.commit(key, workdir, files, meta)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

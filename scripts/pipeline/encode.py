@@ -236,6 +236,58 @@ def pipe_writer_class(target: str | os.PathLike, on_frames=None):
     return PipeFileWriter
 
 
+# Speech needs no more: mono, 96 kb/s, and the fast coder (a third of the default's CPU; the
+# default "twoloop" spent more time on a scene's speech than on its held frames).
+AAC = ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", "-ac", "1"]
+
+
+def mux_audio(video: Path, track: Path) -> None:
+    """Add `track` (WAV, as long as the video) to `video` as AAC, in place; the video is copied."""
+    tmp = video.with_name(f".{video.name}.audio.mp4")
+    cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(video), "-i",
+           str(track), "-map", "0:v", "-map", "1:a", "-c:v", "copy", *AAC, "-movflags", "+faststart",
+           *BITEXACT, "-flags:a", "+bitexact", "-y", str(tmp)]
+    _run_ffmpeg(cmd, tmp, "ffmpeg could not add the speech")
+    os.replace(tmp, video)
+
+
+def burn_captions(video: Path, subtitles: Path, target: Path, fps: int) -> None:
+    """Re-encode `video` with `subtitles` (SRT) drawn in by libass (ffmpeg's subtitles filter),
+    for players and platforms that ignore sidecar captions. Every frame is encoded (a caption can
+    change in the middle of a held frame), so this costs a full encode of the lecture."""
+    tmp = target.with_name(f".{target.name}.burn.mp4")
+    # white on a half-transparent box: readable over a plot as over the background
+    style = ("FontName=DejaVu Sans,FontSize=18,BorderStyle=3,Outline=2,Shadow=0,MarginV=14,"
+             "OutlineColour=&H60000000,BackColour=&H60000000")
+    vf = f"fps={fps},subtitles={subtitles.name}:charenc=UTF-8:force_style='{style}'"  # frames first, then text
+    cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(video.resolve()),
+           "-map", "0:v", "-map", "0:a?", "-map_chapters", "0", "-vf", vf, "-fps_mode", "cfr",
+           "-r", str(fps), *x264_args(), "-c:a", "copy", "-fflags", "+bitexact", "-flags:v",
+           "+bitexact", "-y", str(tmp.resolve())]  # metadata and chapters kept as they are
+    _run_ffmpeg(cmd, tmp, "ffmpeg could not burn in the captions", cwd=subtitles.parent)
+    os.replace(tmp, target)
+
+
+def _run_ffmpeg(cmd: list[str], tmp: Path, what: str, cwd: Path | None = None) -> None:
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
+    if result.returncode != 0 or ffmpeg_failed(result.stderr):
+        tmp.unlink(missing_ok=True)
+        line = telling_line(result.stderr) or str(result.returncode)
+        fix = ": free some space or choose another --out" if _NO_SPACE.search(line) else ""
+        raise EncodeError(f"{what}: {line}{fix}")
+
+
+def first_packet_time(path: str | os.PathLike, stream: str) -> float:
+    """The first packet's presentation time of the first `stream` ("a", "v"); 0 without one."""
+    try:
+        out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", f"{stream}:0",
+                              "-read_intervals", "%+#1", "-show_entries", "packet=pts_time", "-of",
+                              "csv=p=0", str(path)], capture_output=True, text=True).stdout.split()
+        return float(out[0].strip(","))
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def ffprobe_duration(path: str | os.PathLike) -> float:
     out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
                           "default=nw=1:nk=1", str(path)], capture_output=True, text=True, check=True)
@@ -249,8 +301,10 @@ def _ffmeta_escape(text: str) -> str:
 
 
 def concat_with_chapters(inputs: list[Path], chapters: list[tuple[float, float, str]],
-                         target: Path, title: str) -> None:
-    """Join same-format MP4s without re-encoding and add one chapter per (start, end, title)."""
+                         target: Path, title: str, audio: Path | None = None) -> None:
+    """Join same-format MP4s without re-encoding and add one chapter per (start, end, title);
+    with `audio` (the whole lecture's speech as one WAV) an AAC track encoded in one go, so no
+    encoder delay piles up at the joins."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".concat-") as work:
         listing = Path(work, "inputs.txt")
@@ -264,10 +318,16 @@ def concat_with_chapters(inputs: list[Path], chapters: list[tuple[float, float, 
                       f"END={round(end * 1000)}", f"title={_ffmeta_escape(name)}"]
         meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
         tmp = Path(work, "lecture.mp4")
-        cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "concat",
-               "-safe", "0", "-i", str(listing), "-i", str(meta), "-map", "0:v",
-               "-map_metadata", "1", "-map_chapters", "1", "-c", "copy", "-movflags", "+faststart",
-               "-fflags", "+bitexact", "-flags:v", "+bitexact", "-y", str(tmp)]
+        # The concat demuxer starts each file at its earliest packet; a scene with AAC has audio
+        # packets before 0 (the encoder's priming), which would make the video late by as much.
+        shift = min(0.0, first_packet_time(inputs[0], "a")) if audio else 0.0
+        cmd = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+               *(["-itsoffset", f"{shift:.6f}"] if shift else []), "-f", "concat",
+               "-safe", "0", "-i", str(listing), "-i", str(meta),
+               *(["-i", str(audio)] if audio else []), "-map", "0:v", *(["-map", "2:a"] if audio else []),
+               "-map_metadata", "1", "-map_chapters", "1", "-c:v", "copy", *(AAC if audio else []),
+               "-movflags", "+faststart", "-fflags", "+bitexact", "-flags:v", "+bitexact",
+               *(["-flags:a", "+bitexact"] if audio else []), "-y", str(tmp)]
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0 or ffmpeg_failed(result.stderr):
             line = telling_line(result.stderr) or str(result.returncode)

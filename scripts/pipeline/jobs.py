@@ -6,7 +6,9 @@ Cache key of a scene product = sha256 of
   scene name + hash of its module's source closure (the module, scenes/base.py, theme,
   context, the vocab package and every estimator file it imports),
   hash of the pipeline's own worker/capture/encode code and the encoder settings,
-  theme, pixel size and frame rate, and for videos the pace (holds for reading, or brisk),
+  theme, pixel size and frame rate, and for videos the pace (holds for reading, or brisk), the
+  narration texts (a narration file can replace them) and the speech (voice fingerprint and
+  spoken texts, or the recordings' checksums: scripts/pipeline/speech.py),
   versions of manim, numpy, scipy, pycairo, ManimPango, Pillow, this package, and
   fingerprints of the ffmpeg/latex/dvisvgm binaries,
   and what the scene declares it reads (scenes/reads.py, via the catalog, without importing it):
@@ -56,6 +58,7 @@ class SceneJob:
     transparent: bool = False
     pace: str = DEFAULT_PACE  # videos only (stills render at STILLS_PACE)
     lecture_presets: bool = False  # the user gave no input: lecture_preset scenes draw theirs
+    speech: dict | None = None  # videos only: speech.plan(); None for a silent video
     found: dict[str, CacheObject] = field(default_factory=dict)
     _reads: dict | None = field(default=None, repr=False)
 
@@ -74,11 +77,16 @@ class SceneJob:
         parts = {"kind": self.kind, "product": product, "scene": self.scene.name,
                  "sources": self.scene.source_hash, "pipeline": pipeline_hash(),
                  "theme": self.theme, "size": [self.quality.width, self.quality.height],
-                 "transparent": self.transparent, "versions": library_versions()}
+                 "transparent": self.transparent, "versions": library_versions(),
+                 "narration": dict(self.scene.slides)}   # the marks carry the words (notes, captions)
         if self.kind == "video":
             parts["fps"] = self.quality.fps
             parts["pace"] = self.pace
             parts["encoder"] = encoder_fingerprint()
+            if self.speech is not None:
+                from scripts.pipeline.speech import key_parts
+
+                parts["speech"] = key_parts(self.speech)
         return parts
 
     def reads_parts(self, input_digest: str) -> dict:
@@ -116,7 +124,9 @@ class SceneJob:
                 "width": self.quality.width, "height": self.quality.height, "fps": self.quality.fps,
                 "theme": self.theme, "formats": formats, "transparent": self.transparent,
                 "env": {PACE_ENV: self.pace if self.kind == "video" else STILLS_PACE,
-                        STRICT_ENV: "1"}}
+                        STRICT_ENV: "1"},
+                "narration": dict(self.scene.slides),
+                "speech": self.speech if self.kind == "video" else None}
 
     def commit(self, cache: Cache, input_digest: str, workdir: Path, meta: dict) -> None:
         """Store a finished worker's outputs: one cache object per product."""
@@ -124,10 +134,14 @@ class SceneJob:
         record = {k: meta[k] for k in ("scene", "frames", "fps", "duration", "marks", "numbers",
                                        "render_seconds")}
         record["narration_values"] = meta.get("narration_values", {})
+        record["speech"] = meta.get("speech")
         record["reads"] = self.reads_parts(input_digest)
         for product in self.missing:
             if product == "mp4":
                 files = {f"{self.scene.name}.mp4": out / f"{self.scene.name}.mp4"}
+                if meta.get("speech") is not None:
+                    track = f"{self.scene.name}.speech.wav"
+                    files[track] = out / track
                 files.update({Path(p).name: out / p for p in meta["stills"] if p.startswith("stills/png/")})
             else:
                 files = {Path(p).name: out / p for p in meta["stills"]
@@ -139,10 +153,12 @@ class SceneJob:
 def plan_jobs(scenes: list[SceneInfo], kind: str, quality: Quality, theme: str,
               products: tuple[str, ...], transparent: bool, cache: Cache,
               input_digest: str, pace: str = DEFAULT_PACE,
-              lecture_presets: bool = False) -> list[SceneJob]:
+              lecture_presets: bool = False, speech=None) -> list[SceneJob]:
+    """`speech(scene)` gives a video's speech plan (None: silent)."""
     jobs = []
     for scene in scenes:
-        job = SceneJob(scene, kind, quality, theme, products, transparent, pace,
+        spoken = speech(scene) if speech is not None and kind == "video" else None
+        job = SceneJob(scene, kind, quality, theme, products, transparent, pace, speech=spoken,
                        lecture_presets=lecture_presets)
         job.lookup(cache, input_digest)
         jobs.append(job)

@@ -33,6 +33,8 @@ class Settings:
     parallel: int
     reporter: Reporter
     pace: str | None = None  # videos: "reading" or "brisk"; None for commands without video
+    voice: object = None  # videos: a voices.Voice that speaks the narration; None: silent
+    recordings: Path | None = None  # videos: the lecturer's recordings replace the voice
 
     @classmethod
     def make(cls, out, quality: str, theme: str, parallel: int | None, reporter: Reporter,
@@ -109,7 +111,8 @@ class Session:
         are checked now too. Nothing is created under --out before every check passed."""
         jobs = plan_jobs(scenes, kind, self.settings.quality, self.settings.theme, products,
                          transparent, self.cache, self.run_input.digest,
-                         self.settings.pace or DEFAULT_PACE, self.run_input.lecture_presets)
+                         self.settings.pace or DEFAULT_PACE, self.run_input.lecture_presets,
+                         self._speech_plan)
         todo = [job for job in jobs if job.missing]
         self._jobs.extend(jobs)
         self._cached_count = len(jobs) - len(todo)
@@ -117,11 +120,20 @@ class Session:
             if not job.missing:
                 self.outcomes.setdefault(job.scene.name, Outcome(job.scene.name, "cached"))
         needs = (tools.NEEDS[kind] if todo else ()) + (tools.NEEDS[then] if then else ())
-        tools.require(*needs)  # MissingTool is a PipelineError: one line, exit 2
+        problems = tools.check(*needs)
+        if todo and kind == "video" and self.settings.voice is not None and self.settings.recordings is None:
+            problems += self.settings.voice.problems()  # the voice that speaks the narration
+        if problems:
+            raise tools.MissingTool(problems)  # a PipelineError: one line for all, exit 2
         self._open_output()
         if todo:
             self._render(todo)
         return jobs
+
+    def _speech_plan(self, scene: SceneInfo):
+        from scripts.pipeline import speech
+
+        return speech.plan(scene, self.settings.voice, self.settings.recordings, self.cache.root)
 
     def _open_output(self) -> None:
         """Create the output folder and its cache, once every input, scene name and tool has
@@ -210,6 +222,7 @@ class Session:
                   "theme": self.settings.theme}
         if self.settings.pace:
             header["pace"] = self.settings.pace
+            header["voice"] = self.voice_label
         path = manifest.update(self.folder, header, self.entries, place=self._place_file)
         from scripts.reproduce import write_kit  # the data and the same model for lme4 & co.
         from scripts.reproduce.screen import write_screen_numbers
@@ -226,10 +239,18 @@ class Session:
                 "manifest": str(manifest_path) if manifest_path else None,
                 "scenario": {"name": self.run_input.name, "hash": self.run_input.digest},
                 "quality": self.settings.quality.name, "theme": self.settings.theme,
-                "pace": self.settings.pace,
+                "pace": self.settings.pace, "voice": self.voice_label if self.settings.pace else None,
                 "scenes": [vars(outcome) for outcome in self.outcomes.values()],
                 "files": [str(self.folder / entry["path"]) for entry in self.entries],
                 "seconds": round(time.perf_counter() - self.started, 3)}
+
+
+    @property
+    def voice_label(self) -> str:
+        """What speaks the videos: a voice's name, 'recordings' or 'none'."""
+        if self.settings.recordings is not None:
+            return "recordings"
+        return self.settings.voice.name if self.settings.voice is not None else "none"
 
 
 def _duration_key(job: SceneJob) -> str:

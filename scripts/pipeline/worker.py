@@ -168,6 +168,7 @@ def _render(job: dict, reporter: Reporter) -> dict:
     from scripts.pipeline.capture import StillWriter
     from scripts.pipeline.encode import pipe_writer_class
 
+    speech = _start_speech(job)  # the engine speaks on another core while the scene imports and draws
     StillsRenderer = _stills_renderer_class()
     out_dir = Path(job["out_dir"])
     fps = int(job["fps"])
@@ -175,6 +176,8 @@ def _render(job: dict, reporter: Reporter) -> dict:
                          transparent=bool(job.get("transparent")),
                          on_still=lambda index, name: reporter.send(event="slide", index=index))
     base.set_still_writer(stills if job.get("formats") else None)
+    base.set_narration_hold(_narration_hold(job, speech))
+    base.set_narration_texts(job.get("narration"))
     calls_before = _input_calls()
 
     module = import_module(SceneModule(job["module"], Path(job["module_path"])))
@@ -197,16 +200,57 @@ def _render(job: dict, reporter: Reporter) -> dict:
         raise
     finally:
         base.set_still_writer(None)
-    seconds = time.perf_counter() - started
+        base.set_narration_hold(None)
+        base.set_narration_texts(None)
     frames = getattr(renderer.file_writer, "frames", 0)
     if job["kind"] == "video" and not frames:
         raise RuntimeError("the scene plays nothing and waits no time: there is no video to make")
-    return {"scene": job["scene"], "frames": frames, "fps": fps,
+    spoken = _add_speech(speech, scene.marks, frames / fps, target, out_dir) if speech else None
+    seconds = time.perf_counter() - started
+    return {"scene": job["scene"], "frames": frames, "fps": fps, "speech": spoken,
             "duration": frames / fps if frames else float(renderer.time),
             "marks": scene.marks, "numbers": scene.displayed,
             "narration_values": {k: str(v) for k, v in scene.narration_values().items()},
             "uses_input": _input_calls() > calls_before, "render_seconds": seconds,
             "stills": sorted(str(Path(p).relative_to(out_dir)) for p in stills.written)}
+
+
+def _start_speech(job: dict):
+    if job["kind"] != "video" or not job.get("speech"):
+        return None
+    from scripts.pipeline.speech import SceneSpeech
+
+    return SceneSpeech(job["speech"]).start()
+
+
+def _narration_hold(job: dict, speech):
+    """The scene's hold rule: until the speech of what the slide point says in this render (the
+    scene's words, filled from its fit, or a narration file's) has ended; without speech, at the
+    reading pace, until those words can be read as captions."""
+    from scenes.pacing import READING, reading_seconds
+
+    if speech is None and job.get("narration") is None:
+        return None
+
+    def hold(scene, name: str, text: str):
+        seconds = speech.hold_seconds(name, text) if speech is not None else None
+        if seconds is None and scene.pace == READING:
+            seconds = reading_seconds(text)
+        return seconds
+
+    return hold
+
+
+def _add_speech(speech, marks: list[dict], seconds: float, video: Path, out_dir: Path) -> list[dict]:
+    """Lay the speech on the slide points, write the scene's track and mux it into its MP4."""
+    from scripts.pipeline.encode import mux_audio
+
+    segments = speech.segments(marks)
+    track = out_dir / f"{video.stem}.speech.wav"
+    speech.write_track(segments, seconds, track)
+    mux_audio(video, track)
+    return [{"slide": s.slide, "start": round(s.start, 4), "end": round(s.end, 4), "text": s.text}
+            for s in segments]
 
 
 def handle(job_file: str, reporter: Reporter) -> bool:
