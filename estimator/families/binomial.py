@@ -6,7 +6,7 @@ import numpy as np
 from scipy.special import expit, gammaln, logit, xlogy
 
 from estimator.errors import InputError
-from estimator.families.base import Family, clip_eta
+from estimator.families.base import Family, RowLikelihood, RowTerms, clip_eta
 
 
 class Binomial(Family):
@@ -33,8 +33,10 @@ class Binomial(Family):
     def loglik(self, y, mu, w, dispersion=None):
         """Including the binomial coefficients, as lme4 reports it."""
         k = np.round(y * w)
-        choose = gammaln(w + 1) - gammaln(k + 1) - gammaln(w - k + 1)
-        return float(np.sum(choose + xlogy(k, mu) + xlogy(w - k, 1 - mu)))
+        return float(np.sum(log_choose(y, w) + xlogy(k, mu) + xlogy(w - k, 1 - mu)))
+
+    def likelihood(self, y, w):
+        return BinomialLikelihood(y, w)
 
     def validate(self, y, trials=None):
         super().validate(y)
@@ -56,3 +58,28 @@ class Binomial(Family):
 
     def start_mu(self, y, w):
         return (np.asarray(w, float) * y + 0.5) / (np.asarray(w, float) + 1)
+
+
+def log_choose(y, w):
+    """log C(w, k), k = y w successes of w trials (0 for 0/1 data)."""
+    k = np.round(y * w)
+    return gammaln(w + 1) - gammaln(k + 1) - gammaln(w - k + 1)
+
+
+class BinomialLikelihood(RowLikelihood):
+    """k log p + (w - k) log(1 - p) = w (y eta - log(1 + e^eta)), with a stable softplus."""
+
+    ETA_LIMIT = 30.0
+
+    def __init__(self, y, w):
+        super().__init__(y, w)
+        self.choose = log_choose(self.y, self.w)
+
+    def terms(self, eta, shape=None, slope=False):
+        y, w = self.y, self.w
+        eta = np.clip(eta, -self.ETA_LIMIT, self.ETA_LIMIT)
+        softplus = np.maximum(eta, 0) + np.log1p(np.exp(-np.abs(eta)))
+        p = expit(eta)
+        curvature = w * p * (1 - p)
+        return RowTerms(w * (y * eta - softplus) + self.choose, w * (y - p), curvature,
+                        curvature * (1 - 2 * p) if slope else None)

@@ -1,0 +1,205 @@
+"""The GLMM's inner problem: conditional modes by penalised IRLS, the Laplace (or adaptive
+Gauss-Hermite) deviance at them, and the Laplace deviance's exact gradient.
+
+Everything here is a pure function of its arguments: the conditional modes come back as a
+`Modes` value and a warm start goes in as an explicit `start`, so the standard errors read the
+modes computed at the optimum, never whatever a line search left behind. The per-family
+likelihood (log-likelihood and its eta-derivatives) comes from the family module
+(`family.likelihood(y, w)`); this module only sums it over groups.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from estimator.lmm import ThetaLayout, batched_cholesky
+
+PIRLS_TOL = 1e-10
+
+
+def _solve_blocks(H, g):
+    """Solve H_j s_j = g_j for every group; a scalar random effect needs only a division."""
+    if H.shape[-1] == 1:
+        return g / H[:, :, 0]
+    return np.linalg.solve(H, g[..., None])[..., 0]
+
+
+def _inv_blocks(H):
+    if H.shape[-1] == 1:
+        return 1.0 / H
+    return np.linalg.inv(H)
+
+
+class Groups:
+    """Group sums without touching (n, q, q) arrays: one bincount per entry."""
+
+    def __init__(self, Z, group, n_groups):
+        self.Z, self.group, self.J = Z, group, n_groups
+        self.q = Z.shape[1]
+        self.pairs = [(a, b) for a in range(self.q) for b in range(a, self.q)]
+        self.ZZ = [Z[:, a] * Z[:, b] for a, b in self.pairs]
+
+    def sum_vec(self, v):
+        return np.stack([np.bincount(self.group, self.Z[:, a] * v, self.J) for a in range(self.q)], 1)
+
+    def sum_mat(self, v):
+        out = np.empty((self.J, self.q, self.q))
+        for (a, b), zz in zip(self.pairs, self.ZZ):
+            out[:, a, b] = out[:, b, a] = np.bincount(self.group, zz * v, self.J)
+        return out
+
+    def sum_rows(self, v):
+        return np.bincount(self.group, v, self.J)
+
+    def sum_cross(self, v, X):
+        """(J, q, p): per-group sums of v_i z_ia x_ic."""
+        return np.stack([np.stack([np.bincount(self.group, self.Z[:, a] * X[:, c] * v, self.J)
+                                   for c in range(X.shape[1])], 1) for a in range(self.q)], 1)
+
+
+@dataclass(frozen=True)
+class Modes:
+    """Conditional modes u (J, q) for one (theta, beta, shape), with what the deviance, its
+    gradient and the standard errors need there: M = Z'WZ per group, s = Z' dll/deta per group,
+    H = Lambda' M Lambda + I, the per-group log-likelihood and the linear predictor."""
+
+    u: np.ndarray
+    H: np.ndarray
+    M: np.ndarray
+    s: np.ndarray
+    ll_groups: np.ndarray
+    eta: np.ndarray
+
+
+class LaplaceModel:
+    """y, X, Z (standardised columns), group, the family's row likelihood and prior weights."""
+
+    def __init__(self, y, X, Z, group, n_groups, family, weights, nagq, diagonal, offset=None):
+        self.y, self.X, self.Z, self.group = y, X, Z, group
+        self.offset = np.zeros(len(y)) if offset is None else np.asarray(offset, float)
+        self.family = family
+        self.rows = family.likelihood(y, weights)
+        self.groups = Groups(Z, group, n_groups)
+        self.layout = ThetaLayout(Z.shape[1], diagonal)
+        self.nagq = nagq
+        self.has_shape = family.has_dispersion
+        nodes, weights_gh = np.polynomial.hermite_e.hermegauss(nagq)
+        self.nodes, self.gh_log_weights = nodes, np.log(weights_gh / np.sqrt(2 * np.pi))
+
+    def zeros(self) -> np.ndarray:
+        return np.zeros((self.groups.J, self.groups.q))
+
+    def eta(self, beta, lam, u):
+        b = (u @ lam.T)[self.group]
+        if b.shape[1] == 1:
+            return self.X @ beta + self.offset + self.Z[:, 0] * b[:, 0]
+        return self.X @ beta + self.offset + np.einsum("iq,iq->i", self.Z, b)
+
+    def _state(self, beta, lam, u, shape):
+        """Everything one Newton step needs at u: per-group penalised log-likelihood, gradient
+        and the penalised information H = Lambda' Z'WZ Lambda + I (W = -d2 loglik/d eta2)."""
+        eta = self.eta(beta, lam, u)
+        terms = self.rows.terms(eta, shape)
+        ll_groups = self.groups.sum_rows(terms.loglik)
+        objective = ll_groups - 0.5 * np.sum(u * u, axis=1)
+        s = self.groups.sum_vec(terms.d1)
+        M = self.groups.sum_mat(terms.curvature)
+        H = lam.T @ M @ lam + np.eye(u.shape[1])
+        return objective, s @ lam - u, Modes(u, H, M, s, ll_groups, eta)
+
+    def modes(self, beta, lam, shape, start) -> Modes:
+        """Conditional modes for fixed (theta, beta) from `start`: Newton steps, halved group by
+        group where a step would lower that group's penalised log-likelihood. A start that is not
+        finite is replaced by zeros (a wild line-search point must not poison the next one)."""
+        u = start if start is not None and np.all(np.isfinite(start)) else self.zeros()
+        objective, grad, state = self._state(beta, lam, u, shape)
+        for _ in range(60):
+            step = _solve_blocks(state.H, grad)
+            scale = np.ones(len(u))
+            for _ in range(30):
+                trial = u + scale[:, None] * step
+                new = self._state(beta, lam, trial, shape)
+                worse = new[0] < objective - 1e-12 * (1.0 + np.abs(objective))
+                if not worse.any():
+                    break
+                scale[worse] *= 0.5
+            if worse.any():   # keep those groups where they were; recompute once
+                trial = np.where(worse[:, None], u, trial)
+                new = self._state(beta, lam, trial, shape)
+            u = trial
+            objective, grad, state = new
+            if np.max(np.abs(scale[:, None] * step)) < PIRLS_TOL:
+                break
+        return state
+
+    def deviance(self, theta, beta, shape, start=None):
+        """(deviance, modes): -2 log of the Laplace (nagq = 1) or AGQ approximation."""
+        lam = self.layout.matrix(theta)
+        modes = self.modes(beta, lam, shape, start)
+        L = batched_cholesky(modes.H)
+        log_det = 2.0 * np.sum(np.log(np.diagonal(L, axis1=1, axis2=2)), axis=1)
+        u = modes.u
+        if self.nagq == 1:
+            return float(np.sum(-2.0 * modes.ll_groups + np.sum(u * u, axis=1) + log_det)), modes
+        return self._agq_deviance(beta, lam, u, L[:, 0, 0], shape), modes
+
+    def _agq_deviance(self, beta, lam, u, sd_inv, shape):
+        """Adaptive Gauss-Hermite for a scalar random intercept: nodes u_j + z_k / L_j."""
+        logs = []
+        for z, log_w in zip(self.nodes, self.gh_log_weights):
+            uk = u + (z / sd_inv)[:, None]
+            ll = self.rows.terms(self.eta(beta, lam, uk), shape).loglik
+            logs.append(self.groups.sum_rows(ll) - 0.5 * uk[:, 0] ** 2 + 0.5 * z * z + log_w)
+        logs = np.array(logs)
+        top = logs.max(axis=0)
+        per_group = top + np.log(np.exp(logs - top).sum(axis=0)) - np.log(sd_inv)
+        return float(-2.0 * np.sum(per_group))
+
+    def laplace_gradient(self, theta, beta, shape, modes: Modes):
+        """Exact gradient of the Laplace deviance in (theta, beta[, log shape]) at the modes.
+
+        D = -2 sum ll + |u|^2 + sum_j log|H_j| with u = u(theta, beta) the mode. The first two
+        terms are stationary in u (envelope theorem); log|H_j| moves with Lambda directly and with
+        W_i through eta_i, which moves with beta, Lambda and the mode itself:
+        du = H^-1 [dLambda' Z'd1 - Lambda' Z'W (X dbeta + Z dLambda u)]. With c_i = z_i' Lambda
+        H^-1 Lambda' z_i and h_i = W'_i c_i, every piece is a group sum (no (n, q, q) array)."""
+        lam = self.layout.matrix(theta)
+        g, X, u, M, s = self.groups, self.X, modes.u, modes.M, modes.s
+        terms = self.rows.terms(modes.eta, shape, slope=True)
+        H_inv = _inv_blocks(modes.H)
+        P = lam @ H_inv @ lam.T                                   # (J, q, q)
+        if g.q == 1:
+            c = self.Z[:, 0] ** 2 * P[:, 0, 0][self.group]
+        else:
+            c = np.einsum("ia,iab,ib->i", self.Z, P[self.group], self.Z)
+        h = terms.curvature_slope * c
+        v = g.sum_vec(h) @ lam                                    # Lambda' sum h z, (J, q)
+        a = (H_inv @ v[..., None])[..., 0]                        # H^-1 v
+        ZtWX = g.sum_cross(terms.curvature, X)                    # (J, q, p)
+        grad_beta = X.T @ (h - 2.0 * terms.d1) - np.einsum("jb,jbc->c", a @ lam.T, ZtWX)
+        t = g.sum_vec(h)
+        MLa = (M @ (a @ lam.T)[..., None])[..., 0]
+        G = M @ lam @ H_inv
+        by_entry = (np.einsum("jr,jc->rc", t - 2.0 * s - MLa, u) + 2.0 * G.sum(axis=0)
+                    + np.einsum("jr,jc->rc", s, a))
+        grad = [by_entry[self.layout.rows, self.layout.cols], grad_beta]
+        if self.has_shape:
+            score = g.sum_rows(self.rows.shape_score(modes.eta, shape))
+            trace = np.trace(H_inv, axis1=1, axis2=2)
+            grad.append([np.sum(-2.0 * score + g.q - trace + np.sum(a * u, axis=1))])
+        return np.concatenate(grad)
+
+    def rx_covariance(self, beta, lam, modes: Modes, shape):
+        """(X'WX - X'WZ Lambda H^-1 Lambda' Z'WX)^-1 at the modes: the fixed-effects block of the
+        inverse penalised information, as lme4's RX-based vcov."""
+        X = self.X
+        W = self.rows.terms(modes.eta, shape).curvature
+        XtWX = X.T @ (X * W[:, None])
+        LZX = np.einsum("ba,jbc->jac", lam, self.groups.sum_cross(W, X))
+        correction = np.einsum("jap,jab,jbq->pq", LZX, _inv_blocks(modes.H), LZX)
+        try:
+            return np.linalg.inv(XtWX - correction)
+        except np.linalg.LinAlgError:
+            p = X.shape[1]
+            return np.full((p, p), np.nan)
