@@ -14,6 +14,7 @@ from estimator.design import Design, build_design
 from estimator.errors import InputError
 from estimator.families import get_family
 from estimator.formula import INTERCEPT, parse_formula
+from estimator.glm import fit_glm
 from estimator.glmm import MAX_NAGQ, fit_glmm
 from estimator.lmm import fit_lmm
 from estimator.pooling import Pooling, pool
@@ -44,11 +45,14 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
         solution = fit_lmm(y, design.X, design.Z, design.group, design.n_groups,
                            reml=method.lower() == "reml", diagonal=spec.uncorrelated)
         method_label = method.upper()
+        complete = None
     else:
+        complete = fit_glm(y, design.X, fam, weights=weights)   # the GLMM's start and complete pooling
         solution = fit_glmm(y, design.X, design.Z, design.group, design.n_groups, fam,
-                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated, offset=design.offset)
+                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated, offset=design.offset,
+                            complete=complete)
         method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
-    pooling = pool(replace(design, y=y), fam)
+    pooling = pool(replace(design, y=y), fam, complete=complete)
     seconds = time.perf_counter() - start
     return _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds)
 

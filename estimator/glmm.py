@@ -11,7 +11,7 @@ the joint optimisation, and W is the observed information, as in glmmTMB.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import minimize
@@ -71,10 +71,21 @@ def _whitening(glm, p: int) -> np.ndarray:
     return np.eye(p)
 
 
+def _start_glm(y, X_s, AX, offset, family, w, complete):
+    """The GLM the optimisation starts from, on the standardised columns X_s = X AX: the
+    caller's complete-pooling fit mapped there, or (with an offset, the offset as one more
+    column: a start only) fitted here."""
+    if complete is None or offset is not None:
+        return fit_glm(y, X_s if offset is None else np.column_stack([X_s, offset]), family, weights=w)
+    A_inv = np.linalg.inv(AX)
+    return replace(complete, beta=A_inv @ complete.beta, beta_cov=A_inv @ complete.beta_cov @ A_inv.T)
+
+
 def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=False,
-             offset=None) -> GlmmSolution:
+             offset=None, complete=None) -> GlmmSolution:
     """Fit a GLMM with one grouping factor the way glmer (glmmTMB for Gamma) does; `offset` is
-    added to the linear predictor unchanged (offset(log(exposure))).
+    added to the linear predictor unchanged (offset(log(exposure))). `complete`: the caller's
+    complete-pooling GLM of y on X (fit() has it for the pooling fits), so it is not fitted twice.
 
     Works on standardised columns X AX and Z AZ (as the LMM does) with whitened fixed effects,
     then maps every result back to the user's columns exactly."""
@@ -93,8 +104,7 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     layout = model.layout
     k_theta = len(layout.start)
     # Start from the GLM; with an offset, the GLM with the offset as one more column (a start only).
-    glm = fit_glm(y, model.X if offset is None else np.column_stack([model.X, offset]), family,
-                  weights=w)
+    glm = _start_glm(y, model.X, AX, offset, family, w, complete)
     beta0 = glm.beta[:p] if np.all(np.isfinite(glm.beta)) else np.zeros(p)
     C = _whitening(glm, p)
     shape0 = 1.0 / glm.dispersion if model.has_shape and np.isfinite(glm.dispersion) else 1.0

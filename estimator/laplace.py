@@ -116,6 +116,8 @@ class LaplaceModel:
         objective, grad, state = self._state(beta, lam, u, shape)
         for _ in range(60):
             step = _solve_blocks(state.H, grad)
+            if np.max(np.abs(step)) < PIRLS_TOL:
+                break        # at the mode already: the state there is the answer, no re-evaluation
             scale = np.ones(len(u))
             for _ in range(30):
                 trial = u + scale[:, None] * step

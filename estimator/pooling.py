@@ -39,9 +39,10 @@ class Pooling:
     separate: tuple[Coefs, ...]
 
 
-def pool(design: Design, family) -> Pooling:
+def pool(design: Design, family, complete=None) -> Pooling:
     """The three fits, each in one vectorised pass (no loop over groups): complete pooling,
-    group intercepts with common slopes, and a separate fit per group."""
+    group intercepts with common slopes, and a separate fit per group. `complete`: the
+    complete-pooling GLM (fit_glm of design.y on design.X) when the caller already has it."""
     y, X, g, J = design.y, design.X, design.group, design.n_groups
     has_intercept = design.fixef_names[0] == "(Intercept)"
     shared_X = X[:, 1:] if has_intercept else X
@@ -50,7 +51,7 @@ def pool(design: Design, family) -> Pooling:
         common = _least_squares_group_intercepts(y, shared_X, g, J)
         separate = _least_squares(y, X, g, J)
     else:
-        single = fit_glm(y, X, family, weights=design.trials)
+        single = complete if complete is not None else fit_glm(y, X, family, weights=design.trials)
         complete = _glm_coefs(single.beta, single.beta_cov, single.converged and not single.diverged)
         fitted = fit_glm_group_intercepts(y, shared_X, g, J, family, weights=design.trials)
         common = (fitted.beta[0], bool(fitted.converged[0] and not fitted.diverged[0]))
