@@ -23,6 +23,7 @@ from estimator.lmm import SINGULAR_TOL, _lower_factor, escape_boundary, projecte
 
 MAX_NAGQ = 25
 GRADIENT_TOL = 5e-2
+PREDICTION_LIMIT = 0.5   # largest predicted change of a mode (u is on the N(0, 1) scale)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,9 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     shape0 = 1.0 / glm.dispersion if model.has_shape and np.isfinite(glm.dispersion) else 1.0
     trace: list = []
     evaluations = [0]
-    warm = {"u": model.zeros()}   # the optimiser's warm start for PIRLS: read by `objective` only
+    # The optimiser's warm start for PIRLS, read and written by `evaluate` only: the modes of the
+    # previous finite evaluation at `x`, and (Laplace) their slopes in the parameters there.
+    warm = {"x": None, "u": model.zeros(), "slopes": None}
 
     def unpack(params):
         theta = params[:k_theta]
@@ -125,12 +128,20 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
         gradient = None
         try:
             with np.errstate(all="ignore"):    # a wild line-search point is simply rejected
-                value, modes = model.deviance(theta, beta, shape, start=warm["u"])
+                start = warm["u"]
+                if warm["slopes"] is not None:   # a first-order prediction, trusted for short moves
+                    moved = warm["slopes"] @ (params - warm["x"])
+                    if np.max(np.abs(moved)) < PREDICTION_LIMIT:
+                        start = start + moved
+                value, modes = model.deviance(theta, beta, shape, start=start)
                 if np.all(np.isfinite(modes.u)):
-                    warm["u"] = modes.u
+                    warm.update(x=np.array(params, float), u=modes.u, slopes=None)
                 if with_gradient and np.isfinite(value):
-                    g = model.laplace_gradient(theta, beta, shape, modes)
+                    g, slopes = model.laplace_gradient(theta, beta, shape, modes)
                     gradient = np.concatenate([g[:k_theta], C.T @ g[k_theta:k_theta + p], g[k_theta + p:]])
+                    slopes[..., k_theta:k_theta + p] = slopes[..., k_theta:k_theta + p] @ C
+                    if np.all(np.isfinite(slopes)) and warm["u"] is modes.u:
+                        warm["slopes"] = slopes
         except (np.linalg.LinAlgError, FloatingPointError):
             value = np.inf
         evaluations[0] += 1

@@ -68,9 +68,16 @@ def test_laplace_gradient_matches_central_differences(name, q):
 
     shape = np.exp(log_shape) if m.has_shape else None
     _, modes = m.deviance(theta, beta, shape)
-    exact = m.laplace_gradient(theta, beta, shape, modes)
+    exact, slopes = m.laplace_gradient(theta, beta, shape, modes)
     numeric = [(deviance(params + e) - deviance(params - e)) / 2e-5 for e in np.eye(len(params)) * 1e-5]
     assert np.allclose(exact, numeric, rtol=1e-5, atol=1e-5)
+
+    def mode(p):
+        shape = np.exp(p[-1]) if m.has_shape else None
+        return m.deviance(p[:k], p[k:k + 2], shape)[1].u
+
+    moved = [(mode(params + e) - mode(params - e)) / 2e-5 for e in np.eye(len(params)) * 1e-5]
+    assert np.allclose(slopes, np.stack(moved, axis=2), rtol=1e-5, atol=1e-6)
 
 
 def test_modes_depend_on_their_arguments_not_on_a_warm_start():
