@@ -90,16 +90,20 @@ class LaplaceModel:
     def zeros(self) -> np.ndarray:
         return np.zeros((self.groups.J, self.groups.q))
 
-    def eta(self, beta, lam, u):
+    def fixed_part(self, beta):
+        return self.X @ beta + self.offset
+
+    def eta(self, fixed, lam, u):
+        """The linear predictor from its fixed part X beta + offset (constant within PIRLS)."""
         b = (u @ lam.T)[self.group]
         if b.shape[1] == 1:
-            return self.X @ beta + self.offset + self.Z[:, 0] * b[:, 0]
-        return self.X @ beta + self.offset + np.einsum("iq,iq->i", self.Z, b)
+            return fixed + self.Z[:, 0] * b[:, 0]
+        return fixed + np.einsum("iq,iq->i", self.Z, b)
 
-    def _state(self, beta, lam, u, shape):
+    def _state(self, fixed, lam, u, shape):
         """Everything one Newton step needs at u: per-group penalised log-likelihood, gradient
         and the penalised information H = Lambda' Z'WZ Lambda + I (W = -d2 loglik/d eta2)."""
-        eta = self.eta(beta, lam, u)
+        eta = self.eta(fixed, lam, u)
         terms = self.rows.terms(eta, shape)
         ll_groups = self.groups.sum_rows(terms.loglik)
         objective = ll_groups - 0.5 * np.sum(u * u, axis=1)
@@ -113,7 +117,8 @@ class LaplaceModel:
         group where a step would lower that group's penalised log-likelihood. A start that is not
         finite is replaced by zeros (a wild line-search point must not poison the next one)."""
         u = start if start is not None and np.all(np.isfinite(start)) else self.zeros()
-        objective, grad, state = self._state(beta, lam, u, shape)
+        fixed = self.fixed_part(beta)
+        objective, grad, state = self._state(fixed, lam, u, shape)
         for _ in range(60):
             step = _solve_blocks(state.H, grad)
             if np.max(np.abs(step)) < PIRLS_TOL:
@@ -121,14 +126,14 @@ class LaplaceModel:
             scale = np.ones(len(u))
             for _ in range(30):
                 trial = u + scale[:, None] * step
-                new = self._state(beta, lam, trial, shape)
+                new = self._state(fixed, lam, trial, shape)
                 worse = new[0] < objective - 1e-12 * (1.0 + np.abs(objective))
                 if not worse.any():
                     break
                 scale[worse] *= 0.5
             if worse.any():   # keep those groups where they were; recompute once
                 trial = np.where(worse[:, None], u, trial)
-                new = self._state(beta, lam, trial, shape)
+                new = self._state(fixed, lam, trial, shape)
             u = trial
             objective, grad, state = new
             if np.max(np.abs(scale[:, None] * step)) < PIRLS_TOL:
@@ -148,10 +153,11 @@ class LaplaceModel:
 
     def _agq_deviance(self, beta, lam, u, sd_inv, shape):
         """Adaptive Gauss-Hermite for a scalar random intercept: nodes u_j + z_k / L_j."""
+        fixed = self.fixed_part(beta)
         logs = []
         for z, log_w in zip(self.nodes, self.gh_log_weights):
             uk = u + (z / sd_inv)[:, None]
-            ll = self.rows.terms(self.eta(beta, lam, uk), shape).loglik
+            ll = self.rows.terms(self.eta(fixed, lam, uk), shape).loglik
             logs.append(self.groups.sum_rows(ll) - 0.5 * uk[:, 0] ** 2 + 0.5 * z * z + log_w)
         logs = np.array(logs)
         top = logs.max(axis=0)
