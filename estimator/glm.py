@@ -131,18 +131,57 @@ def _fit_glm(y, X, family, weights=None) -> GlmSolution:
 
 def fit_glm_by_group(y, X, group, n_groups, family, weights=None) -> GroupGlm:
     """A separate GLM in every group (no pooling); groups with fewer rows than coefficients or
-    collinear columns are not estimable (diverged, not converged)."""
+    collinear columns are not estimable (diverged, not converged), and so are groups at the
+    boundary (all 0 / all 1 / zero counts: their intercept is +-infinity), which would
+    otherwise iterate ~25 more times on their way out."""
     y, X = np.asarray(y, float), np.asarray(X, float)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, float)
     model = SeparateFits(X, group, n_groups)
     estimable = model.independent() & (model.sizes >= X.shape[1])
+    estimable &= ~boundary_groups(y, np.asarray(group), n_groups, family.name)
     return irls(model, y, family, w, estimable)
 
 
+def boundary_groups(y, group, n_groups, family_name: str) -> np.ndarray:
+    """(J,) groups whose own intercept runs off to +-infinity: every outcome 0 or every outcome 1
+    (binomial, as a proportion of its trials), every count 0 (Poisson). `y` is the response as
+    fitted: proportions for a binomial with trials."""
+    p = np.asarray(y, float)
+    low = np.bincount(group, weights=(p <= 0).astype(float), minlength=n_groups)
+    high = np.bincount(group, weights=(p >= 1).astype(float), minlength=n_groups)
+    sizes = np.bincount(group, minlength=n_groups)
+    if family_name == "binomial":
+        return (low == sizes) | (high == sizes)
+    if family_name == "poisson":
+        return low == sizes
+    return np.zeros(n_groups, bool)
+
+
 def fit_glm_group_intercepts(y, S, group, n_groups, family, weights=None) -> GroupGlm:
-    """y ~ 0 + group + S as a GLM: beta (1, J + k) = [group intercepts, shared coefficients]."""
+    """y ~ 0 + group + S as a GLM: beta (1, J + k) = [group intercepts, shared coefficients].
+
+    A group at the boundary (boundary_groups: its intercept is +-infinity) is fitted without its
+    rows and its intercept is NaN: in the limit its rows weigh nothing in the shared
+    coefficients, and with them IRLS iterates over every row until that intercept has crawled
+    out to ~-25 (16 passes instead of 6 for a Poisson data set with a few all-zero groups)."""
     y, S = np.asarray(y, float), np.asarray(S, float)
+    group = np.asarray(group)
     w = np.ones(len(y)) if weights is None else np.asarray(weights, float)
+    edge = boundary_groups(y, group, n_groups, family.name)
+    if not edge.any() or edge.all():
+        return _group_intercepts(y, S, group, n_groups, family, w)
+    keep = ~edge[group]
+    renumber = np.cumsum(~edge) - 1
+    inner = _group_intercepts(y[keep], S[keep], renumber[group[keep]], int(np.sum(~edge)), family, w[keep])
+    beta = np.full((1, n_groups + S.shape[1]), np.nan)
+    beta[0, :n_groups][~edge] = inner.beta[0, :-S.shape[1] or None]
+    beta[0, n_groups:] = inner.beta[0, inner.beta.shape[1] - S.shape[1]:]
+    mu = y.copy()   # the boundary rows' limit
+    mu[keep] = inner.mu
+    return replace(inner, beta=beta, mu=mu)
+
+
+def _group_intercepts(y, S, group, n_groups, family, w) -> GroupGlm:
     model = GroupIntercepts(S, group, n_groups)
     estimable = model.independent() & (len(y) >= model.p)
     return irls(model, y, family, w, estimable)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.design import Design
-from estimator.glm import fit_glm, fit_glm_by_group, fit_glm_group_intercepts
+from estimator.glm import boundary_groups, fit_glm, fit_glm_by_group, fit_glm_group_intercepts
 from estimator.grouped import GroupIntercepts, SeparateFits
 
 
@@ -62,7 +62,7 @@ def pool(design: Design, family, complete=None) -> Pooling:
         beta, ok = np.full(J + shared_X.shape[1], np.nan), False
     elif family.name != "gaussian":
         beta = np.array(beta, float)
-        beta[:J][_at_boundary(y, g, J, family.name)] = np.nan  # their estimate is +-inf
+        beta[:J][boundary_groups(y, g, J, family.name)] = np.nan  # their estimate is +-inf
     return Pooling(complete=complete, group_intercepts=beta[:J], common_slopes=beta[J:],
                    common_ok=ok, separate=_all_coefs(*separate))
 
@@ -109,19 +109,3 @@ def _least_squares_group_intercepts(y, S, group, n_groups):
     beta, _, solved = model.solve(np.ones(len(y)), y)
     ok = ok and bool(solved[0])
     return (beta[0] if ok else np.full(model.p, np.nan)), ok
-
-
-def _at_boundary(y, group, n_groups, family: str) -> np.ndarray:
-    """Groups whose own intercept runs off to +-infinity: every outcome 0 or every outcome 1
-    (binomial, as a proportion of its trials), every count 0 (Poisson). Their no-pooling value is
-    not a number to show; the mixed model still estimates them (shrunk, finite). `y` is the
-    response as fitted: proportions for a binomial with trials."""
-    p = np.asarray(y, float)
-    low = np.bincount(group, weights=(p <= 0).astype(float), minlength=n_groups)
-    high = np.bincount(group, weights=(p >= 1).astype(float), minlength=n_groups)
-    sizes = np.bincount(group, minlength=n_groups)
-    if family == "binomial":
-        return (low == sizes) | (high == sizes)
-    if family == "poisson":
-        return low == sizes
-    return np.zeros(n_groups, bool)
