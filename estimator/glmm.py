@@ -14,16 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.optimize import minimize
 
 from estimator.errors import InputError
 from estimator.glm import DIVERGED_ETA, fit_glm
+from estimator.glmm_objective import GRADIENT_TOL, DevianceObjective, optimise_exact, optimise_numeric
 from estimator.laplace import LaplaceModel
-from estimator.lmm import SINGULAR_TOL, _lower_factor, escape_boundary, projected_gradient, standardising_map
+from estimator.lmm import SINGULAR_TOL, _lower_factor, standardising_map
 
 MAX_NAGQ = 25
-GRADIENT_TOL = 5e-2
-PREDICTION_LIMIT = 0.5   # largest predicted change of a mode (u is on the N(0, 1) scale)
 
 
 @dataclass(frozen=True)
@@ -109,55 +107,12 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
     beta0 = glm.beta[:p] if np.all(np.isfinite(glm.beta)) else np.zeros(p)
     C = _whitening(glm, p)
     shape0 = 1.0 / glm.dispersion if model.has_shape and np.isfinite(glm.dispersion) else 1.0
-    trace: list = []
-    evaluations = [0]
-    # The optimiser's warm start for PIRLS, read and written by `evaluate` only: the modes of the
-    # previous finite evaluation at `x`, and (Laplace) their slopes in the parameters there.
-    warm = {"x": None, "u": model.zeros(), "slopes": None}
-
-    def unpack(params):
-        theta = params[:k_theta]
-        beta = beta0 + C @ params[k_theta:k_theta + p]
-        shape = float(np.exp(np.clip(params[-1], -700.0, 700.0))) if model.has_shape else None
-        return theta, beta, shape
-
-    def evaluate(params, with_gradient=False):
-        """(deviance, gradient in params or None) at params; PIRLS warm-starts from the modes of
-        the previous finite evaluation, handed over explicitly in `warm`."""
-        theta, beta, shape = unpack(params)
-        gradient = None
-        try:
-            with np.errstate(all="ignore"):    # a wild line-search point is simply rejected
-                start = warm["u"]
-                if warm["slopes"] is not None:   # a first-order prediction, trusted for short moves
-                    moved = warm["slopes"] @ (params - warm["x"])
-                    if np.max(np.abs(moved)) < PREDICTION_LIMIT:
-                        start = start + moved
-                value, modes = model.deviance(theta, beta, shape, start=start)
-                if np.all(np.isfinite(modes.u)):
-                    warm.update(x=np.array(params, float), u=modes.u, slopes=None)
-                if with_gradient and np.isfinite(value):
-                    g, slopes = model.laplace_gradient(theta, beta, shape, modes)
-                    gradient = np.concatenate([g[:k_theta], C.T @ g[k_theta:k_theta + p], g[k_theta + p:]])
-                    slopes[..., k_theta:k_theta + p] = slopes[..., k_theta:k_theta + p] @ C
-                    if np.all(np.isfinite(slopes)) and warm["u"] is modes.u:
-                        warm["slopes"] = slopes
-        except (np.linalg.LinAlgError, FloatingPointError):
-            value = np.inf
-        evaluations[0] += 1
-        if np.isfinite(value):      # the trace is drawn: only points with a deviance
-            shown = np.concatenate([theta, AX @ beta, params[k_theta + p:]])
-            trace.append((tuple(float(v) for v in shown), float(value)))
-        if not np.isfinite(value):
-            return 1e300, np.zeros(len(params))
-        return value, (None if gradient is None else np.nan_to_num(gradient, posinf=1e300, neginf=-1e300))
-
-    fixed = np.concatenate([np.zeros(p), [np.log(shape0)] if model.has_shape else []])
+    objective = DevianceObjective(model, beta0, C, AX)
+    start = np.concatenate([layout.start, np.zeros(p), [np.log(shape0)] if model.has_shape else []])
     bounds = layout.bounds + [(None, None)] * (p + model.has_shape)
-    optimise = _optimise_exact if nagq == 1 else _optimise_numeric
-    best, gradient = optimise(evaluate, layout, fixed, bounds)
-    params = np.asarray(best.x)
-    theta_s, beta_s, shape = unpack(params)
+    optimise = optimise_exact if nagq == 1 else optimise_numeric
+    best, gradient = optimise(objective, start, bounds)
+    theta_s, beta_s, shape = objective.natural(np.asarray(best.x))
     converged = bool(np.isfinite(best.fun) and np.max(np.abs(gradient)) < GRADIENT_TOL)
     # The modes at the optimum, from a defined start (zeros), not from the last line-search point.
     deviance, modes = model.deviance(theta_s, beta_s, shape, start=None)
@@ -184,83 +139,8 @@ def fit_glmm(y, X, Z, group, n_groups, family, weights=None, nagq=1, diagonal=Fa
                         ranef_condvar=np.einsum("ab,jbc,dc->jad", lam_user, H_inv, lam_user),
                         dispersion=shape, objective=deviance, loglik=-deviance / 2, n_params=k,
                         aic=deviance + 2 * k, bic=deviance + k * np.log(n), converged=converged,
-                        singular=singular, n_evals=evaluations[0], trace=tuple(trace), message=message)
-
-
-def _optimise_exact(evaluate, layout, fixed, bounds):
-    """Laplace: L-BFGS-B on the exact gradient, first over theta with beta (and the Gamma shape)
-    at the GLM's (glmer's nAGQ = 0 pass, simplified), then over everything jointly, once more
-    from the end point only when the gradient there is not yet well inside the convergence
-    check. (best, projected gradient at best)."""
-    k = len(layout.start)
-    stage1 = minimize(lambda t: _part(evaluate(np.concatenate([t, fixed]), True), k), layout.start,
-                      jac=True, method="L-BFGS-B", bounds=layout.bounds,
-                      options={"ftol": 1e-10, "gtol": 1e-6, "maxiter": 100})
-
-    def joint(start):
-        return minimize(lambda x: evaluate(x, True), start, jac=True, method="L-BFGS-B", bounds=bounds,
-                        options={"ftol": 1e-15, "gtol": 1e-9, "maxiter": 400})
-
-    best = joint(np.concatenate([stage1.x, fixed]))
-    for _ in range(3):
-        if np.max(np.abs(_projected(best.x, best.jac, bounds))) < GRADIENT_TOL / 10:
-            break
-        again = joint(best.x)
-        improved = again.fun < best.fun - 1e-6
-        if again.fun < best.fun:
-            best = again
-        if not improved:
-            break
-    best = escape_boundary(joint, best, layout.on_diagonal, lambda x: evaluate(x)[0])
-    value, gradient = evaluate(best.x, True)
-    return best, _projected(best.x, gradient, bounds)
-
-
-def _part(value_and_gradient, k):
-    value, gradient = value_and_gradient
-    return value, gradient[:k]
-
-
-def _projected(x, gradient, bounds):
-    """The gradient with a component pushing against its active lower bound counted as 0."""
-    out = np.array(gradient, float)
-    for i, (lower, _) in enumerate(bounds):
-        if lower is not None and x[i] <= lower and out[i] > 0:
-            out[i] = 0.0
-    return out
-
-
-def _optimise_numeric(evaluate, layout, fixed, bounds):
-    """AGQ: the deviance has no closed-form gradient here, so L-BFGS-B on differences: theta
-    first, then jointly, restarting until it stops improving."""
-    def objective(x):
-        return evaluate(x)[0]
-
-    stage1 = minimize(lambda t: objective(np.concatenate([t, fixed])), layout.start,
-                      method="L-BFGS-B", bounds=layout.bounds, options={"ftol": 1e-8, "maxiter": 100})
-
-    def joint(start, attempt=1):
-        return minimize(objective, start, method="L-BFGS-B", bounds=bounds,
-                        jac="2-point" if attempt == 0 else "3-point",
-                        options={"ftol": 1e-12 if attempt == 0 else 1e-15, "gtol": 1e-9,
-                                 "maxiter": 400})
-
-    start = np.concatenate([stage1.x, fixed])
-    best = None
-    for attempt in range(4):
-        if attempt == 1 and np.max(np.abs(projected_gradient(objective, best.x, bounds, step=1e-5))) < GRADIENT_TOL / 10:
-            break  # the first pass already meets the convergence check with room: no polish needed
-        result = joint(start, attempt)
-        # another pass only for a real gain: below 1e-6 in deviance the estimates move by
-        # ~1e-3 of their standard errors, and each pass costs a whole optimisation
-        if best is None or result.fun < best.fun - 1e-6:
-            best, start = result, result.x
-        else:
-            if result.fun < best.fun:
-                best = result
-            break
-    best = escape_boundary(joint, best, layout.on_diagonal, objective)
-    return best, projected_gradient(objective, np.asarray(best.x), bounds, step=1e-5)
+                        singular=singular, n_evals=objective.n_evals, trace=tuple(objective.trace),
+                        message=message)
 
 
 SEPARATION_MESSAGE = ("fitted probabilities (or means) of 0 or 1 from the fixed effects alone: the "
