@@ -32,30 +32,49 @@ def _inv_blocks(H):
 
 
 class Groups:
-    """Group sums without touching (n, q, q) arrays: one bincount per entry."""
+    """Group sums without touching (n, q, q) arrays: one bincount per entry. A column of ones
+    (the random intercept) is never multiplied in: these sums are the GLMM's inner loop."""
 
     def __init__(self, Z, group, n_groups):
         self.Z, self.group, self.J = Z, group, n_groups
         self.q = Z.shape[1]
+        self.columns = [None if np.all(Z[:, a] == 1.0) else Z[:, a] for a in range(self.q)]
         self.pairs = [(a, b) for a in range(self.q) for b in range(a, self.q)]
-        self.ZZ = [Z[:, a] * Z[:, b] for a, b in self.pairs]
+        self.ZZ = [_times(self.columns[a], self.columns[b]) for a, b in self.pairs]
+
+    def _sum(self, v):
+        return np.bincount(self.group, v, self.J)
 
     def sum_vec(self, v):
-        return np.stack([np.bincount(self.group, self.Z[:, a] * v, self.J) for a in range(self.q)], 1)
+        return np.stack([self._sum(_times(z, v)) for z in self.columns], 1)
 
     def sum_mat(self, v):
         out = np.empty((self.J, self.q, self.q))
         for (a, b), zz in zip(self.pairs, self.ZZ):
-            out[:, a, b] = out[:, b, a] = np.bincount(self.group, zz * v, self.J)
+            out[:, a, b] = out[:, b, a] = self._sum(_times(zz, v))
         return out
 
     def sum_rows(self, v):
-        return np.bincount(self.group, v, self.J)
+        return self._sum(v)
 
     def sum_cross(self, v, X):
         """(J, q, p): per-group sums of v_i z_ia x_ic."""
-        return np.stack([np.stack([np.bincount(self.group, self.Z[:, a] * X[:, c] * v, self.J)
-                                   for c in range(X.shape[1])], 1) for a in range(self.q)], 1)
+        return np.stack([np.stack([self._sum(_times(z, X[:, c] * v)) for c in range(X.shape[1])], 1)
+                         for z in self.columns], 1)
+
+    def spread(self, b):
+        """Z_i . b_{group i} for (J, q) per-group effects b."""
+        rows = b[self.group]
+        if self.q == 1:
+            return rows[:, 0] if self.columns[0] is None else self.Z[:, 0] * rows[:, 0]
+        return np.einsum("iq,iq->i", self.Z, rows)
+
+
+def _times(z, v):
+    """z * v, where z None stands for a column of ones."""
+    if z is None:
+        return v
+    return z if v is None else z * v
 
 
 @dataclass(frozen=True)
@@ -95,10 +114,7 @@ class LaplaceModel:
 
     def eta(self, fixed, lam, u):
         """The linear predictor from its fixed part X beta + offset (constant within PIRLS)."""
-        b = (u @ lam.T)[self.group]
-        if b.shape[1] == 1:
-            return fixed + self.Z[:, 0] * b[:, 0]
-        return fixed + np.einsum("iq,iq->i", self.Z, b)
+        return fixed + self.groups.spread(u @ lam.T)
 
     def _state(self, fixed, lam, u, shape):
         """Everything one Newton step needs at u: per-group penalised log-likelihood, gradient
