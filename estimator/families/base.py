@@ -56,6 +56,16 @@ class Family:
         return np.asarray(y, float)
 
 
+def y_log_ratio(y, mu):
+    """y log(y / mu), 0 where y = 0 (scipy's xlogy semantics): the saturated-centred core of the
+    Poisson and binomial deviance, with no cancellation between y log y and y log mu. Plain
+    numpy: xlogy is several times slower, and IRLS calls this every iteration."""
+    y, mu = np.asarray(y, float), np.asarray(mu, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = y * np.log(y / mu)
+    return np.where(y == 0, 0.0, out)
+
+
 def clip_eta(eta, low=-30.0, high=30.0):
     """exp() of a wild linear predictor overflows; the fit never needs values beyond these."""
     return np.clip(eta, low, high)

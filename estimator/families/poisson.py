@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import gammaln, xlogy
 
 from estimator.errors import InputError
-from estimator.families.base import Family, LogLink, RowLikelihood, RowTerms
+from estimator.families.base import Family, LogLink, RowLikelihood, RowTerms, y_log_ratio
 
 
 class Poisson(LogLink, Family):
@@ -20,7 +20,7 @@ class Poisson(LogLink, Family):
         return np.asarray(mu, float)
 
     def dev_resids(self, y, mu, w):
-        return 2 * w * (xlogy(y, y) - xlogy(y, mu) - (y - mu))
+        return 2 * w * (y_log_ratio(y, mu) - (y - mu))
 
     def loglik(self, y, mu, w, dispersion=None):
         return float(np.sum(w * (xlogy(y, mu) - mu - gammaln(y + 1))))
