@@ -9,6 +9,7 @@ likelihood (log-likelihood and its eta-derivatives) comes from the family module
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,6 +106,12 @@ class LaplaceModel:
         self.has_shape = family.has_dispersion
         nodes, weights_gh = np.polynomial.hermite_e.hermegauss(nagq)
         self.nodes, self.gh_log_weights = nodes, np.log(weights_gh / np.sqrt(2 * np.pi))
+
+    def laplace(self) -> "LaplaceModel":
+        """The same model with the Laplace approximation (nagq = 1): AGQ starts at its optimum."""
+        twin = copy.copy(self)
+        twin.nagq = 1
+        return twin
 
     def zeros(self) -> np.ndarray:
         return np.zeros((self.groups.J, self.groups.q))
