@@ -87,6 +87,9 @@ def irls(model, y, family, w, estimable) -> GroupGlm:
         deviance = np.where(active, new_deviance, deviance)
         converged |= done
         active &= ~done
+        if isinstance(model, SeparateFits) and U > 1:   # a group past DIVERGED_ETA is flagged diverged at
+            with np.errstate(invalid="ignore"):   # the end anyway: stop iterating it now
+                active &= ~(_unit_max(units[rows], U, np.abs(eta_r)) > DIVERGED_ETA)
     with np.errstate(invalid="ignore"):
         diverged = (_unit_max(units, U, np.abs(eta)) > DIVERGED_ETA) | ~np.all(np.isfinite(beta), axis=1)
     diverged |= ~np.asarray(estimable, bool)
