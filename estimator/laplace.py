@@ -33,18 +33,32 @@ def _inv_blocks(H):
 
 
 class Groups:
-    """Group sums without touching (n, q, q) arrays: one bincount per entry. A column of ones
-    (the random intercept) is never multiplied in: these sums are the GLMM's inner loop."""
+    """Group sums without touching (n, q, q) arrays: one sum per entry. A column of ones (the
+    random intercept) is never multiplied in: these sums are the GLMM's inner loop. Rows sorted
+    by group with no empty group (LaplaceModel sorts them) are summed by contiguous segments
+    (np.add.reduceat, ~3x faster than bincount) and spread back by np.repeat."""
 
     def __init__(self, Z, group, n_groups):
         self.Z, self.group, self.J = Z, group, n_groups
         self.q = Z.shape[1]
+        self.sizes = np.bincount(group, minlength=n_groups)
+        self.segments = None
+        if len(group) and np.all(self.sizes > 0) and np.all(np.diff(group) >= 0):
+            self.segments = np.concatenate([[0], np.cumsum(self.sizes)[:-1]])
         self.columns = [None if np.all(Z[:, a] == 1.0) else Z[:, a] for a in range(self.q)]
         self.pairs = [(a, b) for a in range(self.q) for b in range(a, self.q)]
         self.ZZ = [_times(self.columns[a], self.columns[b]) for a, b in self.pairs]
 
     def _sum(self, v):
+        if self.segments is not None:
+            return np.add.reduceat(v, self.segments)
         return np.bincount(self.group, v, self.J)
+
+    def _rows(self, b):
+        """Per-group values b (J, ...) repeated onto the rows."""
+        if self.segments is not None:
+            return np.repeat(b, self.sizes, axis=0)
+        return b[self.group]
 
     def sum_vec(self, v):
         return np.stack([self._sum(_times(z, v)) for z in self.columns], 1)
@@ -65,7 +79,7 @@ class Groups:
 
     def spread(self, b):
         """Z_i . b_{group i} for (J, q) per-group effects b."""
-        rows = b[self.group]
+        rows = self._rows(b)
         if self.q == 1:
             return rows[:, 0] if self.columns[0] is None else self.Z[:, 0] * rows[:, 0]
         return np.einsum("iq,iq->i", self.Z, rows)
@@ -96,8 +110,10 @@ class LaplaceModel:
     """y, X, Z (standardised columns), group, the family's row likelihood and prior weights."""
 
     def __init__(self, y, X, Z, group, n_groups, family, weights, nagq, diagonal, offset=None):
+        order = np.argsort(group, kind="stable")     # rows by group: group sums are segments
+        y, X, Z, group, weights = y[order], X[order], Z[order], np.asarray(group)[order], np.asarray(weights)[order]
         self.y, self.X, self.Z, self.group = y, X, Z, group
-        self.offset = np.zeros(len(y)) if offset is None else np.asarray(offset, float)
+        self.offset = np.zeros(len(y)) if offset is None else np.asarray(offset, float)[order]
         self.family = family
         self.rows = family.likelihood(y, weights)
         self.groups = Groups(Z, group, n_groups)
@@ -202,9 +218,9 @@ class LaplaceModel:
         H_inv = _inv_blocks(modes.H)
         P = lam @ H_inv @ lam.T                                   # (J, q, q)
         if g.q == 1:
-            c = self.Z[:, 0] ** 2 * P[:, 0, 0][self.group]
+            c = self.Z[:, 0] ** 2 * g._rows(P[:, 0, 0])
         else:
-            c = np.einsum("ia,iab,ib->i", self.Z, P[self.group], self.Z)
+            c = np.einsum("ia,iab,ib->i", self.Z, g._rows(P), self.Z)
         h = terms.curvature_slope * c
         v = g.sum_vec(h) @ lam                                    # Lambda' sum h z, (J, q)
         a = (H_inv @ v[..., None])[..., 0]                        # H^-1 v
