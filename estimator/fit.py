@@ -52,7 +52,8 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
                             weights=weights, nagq=nagq, diagonal=spec.uncorrelated, offset=design.offset,
                             complete=complete)
         method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
-    pooling = pool(replace(design, y=y), fam, complete=complete)
+    pooling = pool(replace(design, y=y), fam, complete=complete,
+                   start_eta=None if complete is None else _linear_predictor(design, solution.beta, solution.ranef))
     seconds = time.perf_counter() - start
     return _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds)
 
@@ -135,12 +136,16 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         fixef_corr=_correlation(np.asarray(sol.beta_cov, float)).tolist())
 
 
+def _linear_predictor(design: Design, beta, ranef, offset=True):
+    """X beta + Z b (+ the offset) per row."""
+    eta = design.X @ np.asarray(beta, float) + np.einsum("iq,iq->i", design.Z, np.asarray(ranef, float)[design.group])
+    return eta + design.offset if offset and design.offset is not None else eta
+
+
 def _scaled_residuals(design: Design, fam, beta, ranef, sigma) -> dict:
     """Quantiles of lme4's residuals(fit, "pearson", scaled = TRUE): (y - mu) sqrt(w) / sqrt(V(mu)),
     divided by sigma where the family has one (Gaussian; Gamma's sigma = sqrt(dispersion))."""
-    eta = design.X @ beta + np.einsum("iq,iq->i", design.Z, ranef[design.group])
-    if design.offset is not None:
-        eta = eta + design.offset
+    eta = _linear_predictor(design, beta, ranef)
     mu = fam.linkinv(eta)
     y, w = design.y, np.ones(len(design.y))
     if design.trials is not None:

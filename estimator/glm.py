@@ -55,11 +55,17 @@ def _unit_max(unit_of_row, n_units, values):
     return out
 
 
-def irls(model, y, family, w, estimable) -> GroupGlm:
-    """IRLS for every unit of `model` at once; units not `estimable` are left out (diverged)."""
+def irls(model, y, family, w, estimable, start_eta=None) -> GroupGlm:
+    """IRLS for every unit of `model` at once; units not `estimable` are left out (diverged).
+    `start_eta`: a linear predictor to start from (fit() passes the mixed model's, which is
+    close to the no-pooling fits', so they need fewer passes); else the family's start."""
     units, U = model.unit_of_row, model.n_units
-    mu = np.array(family.start_mu(y, w), float)      # a copy: rows are updated in place
-    eta = np.array(family.link(mu), float)
+    if start_eta is not None and np.all(np.isfinite(start_eta)):
+        eta = np.array(start_eta, float)              # a copy: rows are updated in place
+        mu = np.array(family.linkinv(eta), float)
+    else:
+        mu = np.array(family.start_mu(y, w), float)
+        eta = np.array(family.link(mu), float)
     beta = np.zeros((U, model.p))
     deviance = np.full(U, np.inf)
     converged = np.zeros(U, bool)
@@ -132,7 +138,7 @@ def _fit_glm(y, X, family, weights=None) -> GlmSolution:
                        bool(sol.converged[0]), bool(sol.diverged[0]))
 
 
-def fit_glm_by_group(y, X, group, n_groups, family, weights=None) -> GroupGlm:
+def fit_glm_by_group(y, X, group, n_groups, family, weights=None, start_eta=None) -> GroupGlm:
     """A separate GLM in every group (no pooling); groups with fewer rows than coefficients or
     collinear columns are not estimable (diverged, not converged), and so are groups at the
     boundary (all 0 / all 1 / zero counts: their intercept is +-infinity), which would
@@ -142,7 +148,7 @@ def fit_glm_by_group(y, X, group, n_groups, family, weights=None) -> GroupGlm:
     model = SeparateFits(X, group, n_groups)
     estimable = model.independent() & (model.sizes >= X.shape[1])
     estimable &= ~boundary_groups(y, np.asarray(group), n_groups, family.name)
-    return irls(model, y, family, w, estimable)
+    return irls(model, y, family, w, estimable, start_eta)
 
 
 def boundary_groups(y, group, n_groups, family_name: str) -> np.ndarray:
@@ -160,7 +166,7 @@ def boundary_groups(y, group, n_groups, family_name: str) -> np.ndarray:
     return np.zeros(n_groups, bool)
 
 
-def fit_glm_group_intercepts(y, S, group, n_groups, family, weights=None) -> GroupGlm:
+def fit_glm_group_intercepts(y, S, group, n_groups, family, weights=None, start_eta=None) -> GroupGlm:
     """y ~ 0 + group + S as a GLM: beta (1, J + k) = [group intercepts, shared coefficients].
 
     A group at the boundary (boundary_groups: its intercept is +-infinity) is fitted without its
@@ -172,10 +178,11 @@ def fit_glm_group_intercepts(y, S, group, n_groups, family, weights=None) -> Gro
     w = np.ones(len(y)) if weights is None else np.asarray(weights, float)
     edge = boundary_groups(y, group, n_groups, family.name)
     if not edge.any() or edge.all():
-        return _group_intercepts(y, S, group, n_groups, family, w)
+        return _group_intercepts(y, S, group, n_groups, family, w, start_eta)
     keep = ~edge[group]
     renumber = np.cumsum(~edge) - 1
-    inner = _group_intercepts(y[keep], S[keep], renumber[group[keep]], int(np.sum(~edge)), family, w[keep])
+    inner = _group_intercepts(y[keep], S[keep], renumber[group[keep]], int(np.sum(~edge)), family, w[keep],
+                              None if start_eta is None else np.asarray(start_eta)[keep])
     beta = np.full((1, n_groups + S.shape[1]), np.nan)
     beta[0, :n_groups][~edge] = inner.beta[0, :-S.shape[1] or None]
     beta[0, n_groups:] = inner.beta[0, inner.beta.shape[1] - S.shape[1]:]
@@ -184,7 +191,7 @@ def fit_glm_group_intercepts(y, S, group, n_groups, family, weights=None) -> Gro
     return replace(inner, beta=beta, mu=mu)
 
 
-def _group_intercepts(y, S, group, n_groups, family, w) -> GroupGlm:
+def _group_intercepts(y, S, group, n_groups, family, w, start_eta=None) -> GroupGlm:
     model = GroupIntercepts(S, group, n_groups)
     estimable = model.independent() & (len(y) >= model.p)
-    return irls(model, y, family, w, estimable)
+    return irls(model, y, family, w, estimable, start_eta)

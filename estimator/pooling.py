@@ -39,10 +39,11 @@ class Pooling:
     separate: tuple[Coefs, ...]
 
 
-def pool(design: Design, family, complete=None) -> Pooling:
+def pool(design: Design, family, complete=None, start_eta=None) -> Pooling:
     """The three fits, each in one vectorised pass (no loop over groups): complete pooling,
     group intercepts with common slopes, and a separate fit per group. `complete`: the
-    complete-pooling GLM (fit_glm of design.y on design.X) when the caller already has it."""
+    complete-pooling GLM (fit_glm of design.y on design.X) when the caller already has it;
+    `start_eta`: where the GLM no-pooling fits start IRLS (the mixed model's linear predictor)."""
     y, X, g, J = design.y, design.X, design.group, design.n_groups
     has_intercept = design.fixef_names[0] == "(Intercept)"
     shared_X = X[:, 1:] if has_intercept else X
@@ -53,9 +54,9 @@ def pool(design: Design, family, complete=None) -> Pooling:
     else:
         single = complete if complete is not None else fit_glm(y, X, family, weights=design.trials)
         complete = _glm_coefs(single.beta, single.beta_cov, single.converged and not single.diverged)
-        fitted = fit_glm_group_intercepts(y, shared_X, g, J, family, weights=design.trials)
+        fitted = fit_glm_group_intercepts(y, shared_X, g, J, family, weights=design.trials, start_eta=start_eta)
         common = (fitted.beta[0], bool(fitted.converged[0] and not fitted.diverged[0]))
-        by_group = fit_glm_by_group(y, X, g, J, family, weights=design.trials)
+        by_group = fit_glm_by_group(y, X, g, J, family, weights=design.trials, start_eta=start_eta)
         separate = (by_group.beta, by_group.beta_cov, by_group.converged & ~by_group.diverged)
     beta, ok = common
     if len(y) <= J + shared_X.shape[1]:  # one row per group: the fit has no numbers, not zeros
