@@ -5,9 +5,14 @@ conditional modes u (b = Lambda u) by Newton steps that are independent between 
 step is a batched (J, q, q) solve, with per-group step halving. The Laplace deviance is
 -2 sum loglik(y | u) + |u|^2 + log|L|^2 with L L' = Lambda' Z' W Z Lambda + I at the mode; like
 glmer it is minimised first over theta alone (beta from the GLM), then over (theta, beta)
-jointly. With nagq > 1 (one random intercept) each group's integral uses Gauss-Hermite nodes
-centred at its mode and scaled by its conditional SD. Gamma: the shape is a further parameter of
-the joint optimisation, and W is the observed information, as in glmmTMB.
+jointly, here by L-BFGS-B on its exact gradient (estimator/laplace.py). With nagq > 1 (one
+random intercept) each group's integral uses Gauss-Hermite nodes centred at its mode and scaled
+by its conditional SD, optimised by differences from the Laplace optimum. Gamma: the shape is a
+further parameter of the joint optimisation, and W is the observed information, as in glmmTMB.
+
+Module map: the families own the likelihood (estimator/families/), estimator/laplace.py the
+inner problem (modes, deviance, gradient), estimator/glmm_objective.py the optimiser's view;
+this module sets up the standardised problem and maps the optimum back to the user's columns.
 """
 from __future__ import annotations
 
