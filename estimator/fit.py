@@ -15,6 +15,7 @@ from estimator.held import held_lines
 from estimator.errors import InputError
 from estimator.families import get_family
 from estimator.formula import INTERCEPT, parse_formula
+from estimator.glm import fit_glm
 from estimator.glmm import MAX_NAGQ, fit_glmm
 from estimator.lmm import fit_lmm
 from estimator.pooling import Pooling, pool
@@ -45,11 +46,15 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
         solution = fit_lmm(y, design.X, design.Z, design.group, design.n_groups,
                            reml=method.lower() == "reml", diagonal=spec.uncorrelated)
         method_label = method.upper()
+        complete = None
     else:
+        complete = fit_glm(y, design.X, fam, weights=weights)   # the GLMM's start and complete pooling
         solution = fit_glmm(y, design.X, design.Z, design.group, design.n_groups, fam,
-                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated, offset=design.offset)
+                            weights=weights, nagq=nagq, diagonal=spec.uncorrelated, offset=design.offset,
+                            complete=complete)
         method_label = "Laplace" if nagq == 1 else f"AGQ({nagq})"
-    pooling = pool(replace(design, y=y), fam)
+    pooling = pool(replace(design, y=y), fam, complete=complete,
+                   start_eta=None if complete is None else _linear_predictor(design, solution.beta, solution.ranef))
     seconds = time.perf_counter() - start
     result = _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds)
     return replace(result, held=held_lines(spec, table, design))  # where plots hold the others
@@ -133,12 +138,16 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         fixef_corr=_correlation(np.asarray(sol.beta_cov, float)).tolist())
 
 
+def _linear_predictor(design: Design, beta, ranef, offset=True):
+    """X beta + Z b (+ the offset) per row."""
+    eta = design.X @ np.asarray(beta, float) + np.einsum("iq,iq->i", design.Z, np.asarray(ranef, float)[design.group])
+    return eta + design.offset if offset and design.offset is not None else eta
+
+
 def _scaled_residuals(design: Design, fam, beta, ranef, sigma) -> dict:
     """Quantiles of lme4's residuals(fit, "pearson", scaled = TRUE): (y - mu) sqrt(w) / sqrt(V(mu)),
     divided by sigma where the family has one (Gaussian; Gamma's sigma = sqrt(dispersion))."""
-    eta = design.X @ beta + np.einsum("iq,iq->i", design.Z, ranef[design.group])
-    if design.offset is not None:
-        eta = eta + design.offset
+    eta = _linear_predictor(design, beta, ranef)
     mu = fam.linkinv(eta)
     y, w = design.y, np.ones(len(design.y))
     if design.trials is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from estimator.design import Design
-from estimator.glm import fit_glm, fit_glm_by_group, fit_glm_group_intercepts
+from estimator.glm import boundary_groups, fit_glm, fit_glm_by_group, fit_glm_group_intercepts
 from estimator.grouped import GroupIntercepts, SeparateFits
 
 
@@ -39,9 +39,11 @@ class Pooling:
     separate: tuple[Coefs, ...]
 
 
-def pool(design: Design, family) -> Pooling:
+def pool(design: Design, family, complete=None, start_eta=None) -> Pooling:
     """The three fits, each in one vectorised pass (no loop over groups): complete pooling,
-    group intercepts with common slopes, and a separate fit per group."""
+    group intercepts with common slopes, and a separate fit per group. `complete`: the
+    complete-pooling GLM (fit_glm of design.y on design.X) when the caller already has it;
+    `start_eta`: where the GLM no-pooling fits start IRLS (the mixed model's linear predictor)."""
     y, X, g, J = design.y, design.X, design.group, design.n_groups
     has_intercept = design.fixef_names[0] == "(Intercept)"
     shared_X = X[:, 1:] if has_intercept else X
@@ -50,18 +52,18 @@ def pool(design: Design, family) -> Pooling:
         common = _least_squares_group_intercepts(y, shared_X, g, J)
         separate = _least_squares(y, X, g, J)
     else:
-        single = fit_glm(y, X, family, weights=design.trials)
+        single = complete if complete is not None else fit_glm(y, X, family, weights=design.trials)
         complete = _glm_coefs(single.beta, single.beta_cov, single.converged and not single.diverged)
-        fitted = fit_glm_group_intercepts(y, shared_X, g, J, family, weights=design.trials)
+        fitted = fit_glm_group_intercepts(y, shared_X, g, J, family, weights=design.trials, start_eta=start_eta)
         common = (fitted.beta[0], bool(fitted.converged[0] and not fitted.diverged[0]))
-        by_group = fit_glm_by_group(y, X, g, J, family, weights=design.trials)
+        by_group = fit_glm_by_group(y, X, g, J, family, weights=design.trials, start_eta=start_eta)
         separate = (by_group.beta, by_group.beta_cov, by_group.converged & ~by_group.diverged)
     beta, ok = common
     if len(y) <= J + shared_X.shape[1]:  # one row per group: the fit has no numbers, not zeros
         beta, ok = np.full(J + shared_X.shape[1], np.nan), False
     elif family.name != "gaussian":
         beta = np.array(beta, float)
-        beta[:J][_at_boundary(y, g, J, family.name)] = np.nan  # their estimate is +-inf
+        beta[:J][boundary_groups(y, g, J, family.name)] = np.nan  # their estimate is +-inf
     return Pooling(complete=complete, group_intercepts=beta[:J], common_slopes=beta[J:],
                    common_ok=ok, separate=_all_coefs(*separate))
 
@@ -108,19 +110,3 @@ def _least_squares_group_intercepts(y, S, group, n_groups):
     beta, _, solved = model.solve(np.ones(len(y)), y)
     ok = ok and bool(solved[0])
     return (beta[0] if ok else np.full(model.p, np.nan)), ok
-
-
-def _at_boundary(y, group, n_groups, family: str) -> np.ndarray:
-    """Groups whose own intercept runs off to +-infinity: every outcome 0 or every outcome 1
-    (binomial, as a proportion of its trials), every count 0 (Poisson). Their no-pooling value is
-    not a number to show; the mixed model still estimates them (shrunk, finite). `y` is the
-    response as fitted: proportions for a binomial with trials."""
-    p = np.asarray(y, float)
-    low = np.bincount(group, weights=(p <= 0).astype(float), minlength=n_groups)
-    high = np.bincount(group, weights=(p >= 1).astype(float), minlength=n_groups)
-    sizes = np.bincount(group, minlength=n_groups)
-    if family == "binomial":
-        return (low == sizes) | (high == sizes)
-    if family == "poisson":
-        return low == sizes
-    return np.zeros(n_groups, bool)
