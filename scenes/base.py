@@ -18,6 +18,7 @@ from typing import Callable, ClassVar
 from manim import Scene
 
 from scenes import reads
+from scenes.narration import fill_narration
 from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
 from scenes.theme import current_theme
 
@@ -67,6 +68,16 @@ class LectureScene(Scene):
         self.displayed[key] = float("nan") if value is None else float(value)  # None: shown as NA
         return value
 
+    def narration_values(self) -> dict:
+        """Values for the `{name}` fields of this scene's narration, from its fit (strings as
+        shown on screen); scenes whose narration names numbers override it. Called after
+        construct has set up what it reads, at slide points and at the end."""
+        return {}
+
+    def narration(self, name: str) -> str:
+        """Slide point `name`'s narration with the fit's numbers filled in."""
+        return fill_narration(dict(self.slides)[name], self.narration_values())
+
     @classmethod
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
@@ -82,7 +93,7 @@ class LectureScene(Scene):
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
         if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
-            hold = max(hold, reading_seconds(dict(self.slides)[name]) - since)
+            hold = max(hold, reading_seconds(self.narration(name)) - since)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1
@@ -122,5 +133,6 @@ class LectureScene(Scene):
             tmp = marks_file + ".tmp"
             with open(tmp, "w", encoding="utf-8") as handle:
                 json.dump({"scene": type(self).__name__, "duration": float(self.renderer.time),
-                           "marks": self.marks, "numbers": self.displayed}, handle)
+                           "marks": self.marks, "numbers": self.displayed,
+                           "narration_values": self.narration_values()}, handle)
             os.replace(tmp, marks_file)

@@ -10,6 +10,7 @@ from pathlib import Path
 from scripts.pipeline.cache import CacheObject, make_key
 from scripts.pipeline.jobs import SceneJob
 from scripts.pipeline.sources import files_hash
+from scenes.narration import fill_narration
 
 HERE = Path(__file__).resolve().parent
 LECTURE_TITLE = "Mixed models, one idea at a time"
@@ -35,11 +36,18 @@ def _subtitle_lines(session) -> list[str]:
     return lines
 
 
+def narration_of(job: SceneJob, obj: CacheObject) -> dict:
+    """{slide name: narration} of a rendered scene: the catalog's templates with the `{name}`
+    fields filled from the values that render recorded (its fit's numbers)."""
+    values = obj.meta.get("narration_values") or {}
+    return {name: fill_narration(text, values) for name, text in job.scene.slides}
+
+
 def _slides(jobs: list[SceneJob], product: str):
     """(scene, slide index, name, narration, image path) for every slide still, in order."""
     for job in jobs:
         obj = job.found[product]
-        narration = dict(job.scene.slides)
+        narration = narration_of(job, obj)
         for mark in obj.meta["marks"]:
             name = f"{job.scene.name}-{mark['index']:02d}-{mark['name']}.png"
             yield job.scene, mark["index"], mark["name"], narration.get(mark["name"], ""), obj.file(name)
@@ -53,6 +61,7 @@ def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
     videos = [job.found["mp4"] for job in jobs]
     key = make_key({"product": "lecture", "videos": [obj.key for obj in videos],
                     "code": _code_hash("captions.py", "handout.py", "encode.py"),
+                    "narration": files_hash(HERE.parent.parent / "scenes" / "narration.py"),
                     "subtitle": _subtitle_lines(session), "title": LECTURE_TITLE})
     cached = session.cache.get(key)
     if cached is not None:
@@ -63,7 +72,7 @@ def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:
         for job, obj in zip(jobs, videos):
             duration = obj.meta["frames"] / obj.meta["fps"]
             chapters.append((offset, offset + duration, job.scene.title))
-            timed.append((offset, obj.meta["marks"], dict(job.scene.slides)))
+            timed.append((offset, obj.meta["marks"], narration_of(job, obj)))
             offset += duration
         concat_with_chapters([obj.file(f"{job.scene.name}.mp4") for job, obj in zip(jobs, videos)],
                              chapters, workdir / "lecture.mp4", LECTURE_TITLE)

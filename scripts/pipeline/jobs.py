@@ -117,6 +117,7 @@ class SceneJob:
         out = workdir / "out"
         record = {k: meta[k] for k in ("scene", "frames", "fps", "duration", "marks", "numbers",
                                        "render_seconds")}
+        record["narration_values"] = meta.get("narration_values", {})
         record["reads"] = self.reads_parts(input_digest)
         for product in self.missing:
             if product == "mp4":

@@ -204,6 +204,7 @@ def _render(job: dict, reporter: Reporter) -> dict:
     return {"scene": job["scene"], "frames": frames, "fps": fps,
             "duration": frames / fps if frames else float(renderer.time),
             "marks": scene.marks, "numbers": scene.displayed,
+            "narration_values": {k: str(v) for k, v in scene.narration_values().items()},
             "uses_input": _input_calls() > calls_before, "render_seconds": seconds,
             "stills": sorted(str(Path(p).relative_to(out_dir)) for p in stills.written)}
 
