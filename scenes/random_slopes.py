@@ -28,7 +28,7 @@ from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, code_text, coef_pa
                           filled_mark, fixed_effect_mark, grand_mean_line, group_lines, legend,
                           make_axes, math_tex, padded_range, side_panel, slope_term, title_text,
                           wrapped_text, x_axis_limits)
-from scenes.vocab.glmm_b import fitting_label, link_scale
+from scenes.vocab.glmm_b import fitting_label, link_scale, readable_labels
 
 RHO_SWEEP = (-0.8, 0.0, 0.8)
 # The contour of a bivariate normal holding 95 % of its mass: sqrt of the chi-square(2) 95 % point.
@@ -104,7 +104,7 @@ class RandomSlopes(LectureScene):
     def construct(self):
         theme, rec = self.theme, self.record_number
         lecture, note_text = slope_lecture()
-        s = lecture.scenario
+        s = readable_labels(lecture.scenario)
         x, y, g, labels = lecture.arrays()
         slope_fit = lecture.fit()
         intercept_fit = lecture.fit(formula=random_intercept_formula(lecture.formula))
@@ -121,6 +121,9 @@ class RandomSlopes(LectureScene):
                 sweep[rho] = (swept.fit(), [(float(sx[sg == j].min()), float(sx[sg == j].max()))
                                             for j in range(len(labels))])
         rec("gamma10_intercept_model", intercept_fit.fixef[term])
+        for kind, f in (("intercepts", intercept_fit), ("slopes", slope_fit)):
+            for label, (_, b) in zip(f.group_labels, coef_pairs(f, "partial")):
+                rec(f"{kind}_slide_slope[{label}]", b)   # the drawn lines' slopes, per slide
         self.values = {
             "intercept_formula": intercept_fit.formula, "slope_formula": slope_fit.formula,
             "group": s.group_label, "g10_intercepts": fmt(intercept_fit.fixef[term]),
@@ -225,7 +228,7 @@ class RandomEffectsScatter(LectureScene):
     def construct(self):
         theme, rec = self.theme, self.record_number
         lecture, note_text = slope_lecture()
-        s = lecture.scenario
+        s = readable_labels(lecture.scenario)
         fit = lecture.fit()
         scale = link_scale(fit)
         slope = fit.re_terms[1]
@@ -236,7 +239,7 @@ class RandomEffectsScatter(LectureScene):
         lim1 = padded_range(list(b[:, 1]) + [-half[1], half[1]])
         unit = f", {scale}" if scale else ""
         axes = make_axes(lim0, lim1, f"u₀ⱼ: intercept deviation{unit}",
-                         fitting_label(f"u₁ⱼ: slope deviation (per {slope}){unit}", PLOT_REGION.height - 0.9),
+                         fitting_label(f"u₁ⱼ: slope deviation (per {slope.replace('`', '')}){unit}", PLOT_REGION.height - 0.9),
                          theme)
         dots = VGroup(*[filled_mark(axes.c2p(b0, b1), theme.group_color(j), radius=0.09)
                         for j, (b0, b1) in enumerate(b)])
@@ -276,13 +279,17 @@ class RandomEffectsScatter(LectureScene):
         rec("own_slope_min", lo)
         rec("own_slope_max", hi)
         group = lecture.spec.group
-        rows = VGroup(*[code_text(t, theme, LABEL_SIZE)
-                        for t in (f"(1 | {group})", f"(0 + {slope} | {group})", f"(1 + {slope} | {group})")])
-        meanings = VGroup(*[wrapped_text(t, PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.muted)
-                            for t in ("intercepts vary", "slopes vary", "both, correlated")])
-        table = VGroup(*[VGroup(r, m).arrange(RIGHT, buff=0.25)
-                         for r, m in zip(rows, meanings)]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        table.scale_to_fit_width(min(table.width, PANEL_REGION.width))
+        entries = VGroup()
+        for code, meaning in ((f"(1 | {group})", "intercepts vary"), (f"(0 + {slope} | {group})", "slopes vary"),
+                              (f"(1 + {slope} | {group})", "both, correlated")):
+            row = code_text(code, theme, LABEL_SIZE)
+            if row.width > PANEL_REGION.width:
+                row.scale_to_fit_width(PANEL_REGION.width)
+            words = wrapped_text(meaning, PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.muted)
+            beside = row.width + 0.25 + words.width <= PANEL_REGION.width
+            entries.add(VGroup(row, words).arrange(RIGHT if beside else DOWN, buff=0.25 if beside else 0.05,
+                                                   aligned_edge=LEFT if not beside else np.zeros(3)))
+        table = entries.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         advice = wrapped_text(f"Own slopes per {s.group_label} range from {fmt(lo)} to {fmt(hi)}: when "
                               "they differ this much, add random slopes.", PANEL_REGION.width, theme,
                               size=SMALL_SIZE)

@@ -29,7 +29,7 @@ from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, co
                           filled_mark, fixed_effect_mark, hollow_mark, legend, make_axes, math_tex,
                           math_with_label, padded_range, scene_fit, shrink_arrow, side_panel,
                           slope_term, title_text, wrapped_text)
-from scenes.vocab.glmm_b import fitting_label, link_scale
+from scenes.vocab.glmm_b import fitting_label, link_scale, readable_labels
 
 SIZE = 22
 ALL_FAMILIES = ("gaussian", "poisson", "binomial", "gamma")
@@ -84,7 +84,7 @@ class ShrinkageDiagram(LectureScene):
     def construct(self):
         theme = self.theme
         lecture = lecture_input()
-        s = lecture.scenario
+        s = readable_labels(lecture.scenario)
         fit = scene_fit(lecture)
         labels = fit.group_labels
         rec = self.record_number
@@ -104,6 +104,7 @@ class ShrinkageDiagram(LectureScene):
                        "focus_lambda": fmt(fit.shrinkage[focus]), "focus_kept": percent(kept)}
         if kept is not None:
             rec(f"kept[{focus}]", kept)
+        rec("edge_marks", sum(v is None for v in nopool))
 
         # Section: rows with the no-pooling estimates and the grand mean
         x_lim = padded_range(finite(nopool + partial) + [gamma00], 0.05)
@@ -120,20 +121,17 @@ class ShrinkageDiagram(LectureScene):
             rec(key_name, value)
         substituted.scale_to_fit_width(min(substituted.width, PANEL_REGION.width))
         general.scale_to_fit_width(min(general.width, PANEL_REGION.width))
-        items = [read_me, key, gm_value, general, substituted]
-        if not classic_lambda(fit):
-            items.insert(3, wrapped_text(RELIABILITY, PANEL_REGION.width, theme, size=LABEL_SIZE,
-                                         color=theme.muted))
+        intro, definition = [read_me], []
         if boundary:
-            note = wrapped_text(boundary_sentence(fit, boundary).strip(), PANEL_REGION.width, theme,
-                                size=LABEL_SIZE, color=theme.no_pool)
-            items.insert(1, note)
-        side_panel(*items, buff=0.22)
-        definition = [m for m in items if m not in (general, substituted, key, gm_value)]
+            intro.append(wrapped_text(boundary_sentence(fit, boundary).strip(), PANEL_REGION.width,
+                                      theme, size=LABEL_SIZE, color=theme.no_pool))
+        if not classic_lambda(fit):
+            definition.append(wrapped_text(RELIABILITY, PANEL_REGION.width, theme, size=LABEL_SIZE,
+                                           color=theme.muted))
+        side_panel(*intro, key, gm_value, *definition, general, substituted, buff=0.22)
 
         self.add(title)
-        self.play(Create(rows.axes), FadeIn(rows.n_labels), *[FadeIn(m) for m in definition[:2]],
-                  run_time=1.0)
+        self.play(Create(rows.axes), FadeIn(rows.n_labels), *[FadeIn(m) for m in intro], run_time=1.0)
         self.play(Create(gm), FadeIn(gm_value), FadeIn(key[1]), run_time=0.8)
         self.play(LaggedStart(*[FadeIn(m, scale=0.5) for m in hollow], lag_ratio=0.06), FadeIn(edges),
                   FadeIn(key[0]), run_time=1.0)
@@ -151,7 +149,7 @@ class ShrinkageDiagram(LectureScene):
         # Section: lambda_j for the narrated group, numbers substituted
         j = labels.index(focus)
         box = row_highlight(rows, j, theme.group_color(j))
-        self.play(FadeIn(general), *[FadeIn(m) for m in definition[2:]], Create(box), run_time=0.8)
+        self.play(FadeIn(general), *[FadeIn(m) for m in definition], Create(box), run_time=0.8)
         self.play(FadeIn(substituted, shift=DOWN * 0.1), Indicate(arrows[j], color=theme.group_color(j)),
                   run_time=1.0)
         self.slide_point("lambda")
@@ -196,7 +194,7 @@ class ShrinkageSweep(LectureScene):
     def construct(self):
         theme = self.theme
         lecture = lecture_input()
-        s = lecture.scenario
+        s = readable_labels(lecture.scenario)
         rec = self.record_number
         inputs = sweep_inputs(s, self.path)
         fits = {factor: (tau, scene_fit(lec)) for factor, (tau, lec) in inputs.items()}
@@ -291,7 +289,7 @@ class ShrinkageMap(LectureScene):
     def construct(self):
         theme = self.theme
         lecture = lecture_input()
-        s = lecture.scenario
+        s = readable_labels(lecture.scenario)
         fit = scene_fit(lecture)
         rec = self.record_number
         labels = fit.group_labels

@@ -21,7 +21,8 @@ from scenes.base import LectureScene
 from scenes.vocab import (PANEL_REGION, Readout, Region, coef_pairs, data_cloud, filled_mark,
                            group_mark, make_axes, padded_range, scene_fit, side_panel, slope_term,
                            title_text, wrapped_text, x_axis_limits)
-from scenes.vocab.glmm_b import link_scale, model_path, model_paths, outcome_limits, response_scale_note
+from scenes.vocab.glmm_b import (link_scale, model_path, model_paths, outcome_limits,
+                                 readable_labels, response_scale_note, thin_tick_numbers)
 from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 
@@ -92,7 +93,7 @@ class SimpsonReversal(LectureScene):
     def construct(self):
         theme = self.theme
         lecture = lecture_input()
-        s = lecture.scenario
+        s = readable_labels(lecture.scenario)
         fit = scene_fit(lecture)
         family = fit.family
         x, y, g, labels = lecture.arrays()
@@ -180,6 +181,7 @@ class SimpsonReversal(LectureScene):
         chart = make_axes(padded_range(values, 0.1, include=(0.0,)), (-0.6, 2.6),
                           f"slope, {scale} scale" if scale else "slope", "",
                           theme, region=chart_region, n_x=4, y_tick_labels=rows, y_tick_colors=colors)
+        thin_tick_numbers(chart)
         zero = DashedLine(chart.c2p(0, -0.6), chart.c2p(0, 2.6), color=theme.muted, stroke_width=2,
                           dash_length=0.06)
         signs = VGroup(Text("< 0", font=FONT, font_size=LABEL_SIZE, color=theme.muted),

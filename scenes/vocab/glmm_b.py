@@ -142,3 +142,23 @@ def model_path(axes, family: str, intercept: float, slope: float, color: str,
 
         return DashedVMobject(path, num_dashes=30)
     return path
+
+
+def thin_tick_numbers(axes, gap: float = 0.12) -> None:
+    """Hide every other x tick number while neighbours would touch (a narrow inset chart whose
+    round ticks still crowd it); the ticks themselves stay."""
+    numbers = list(axes.x_numbers)
+    keep = numbers
+    while len(keep) > 2 and any(b.get_left()[0] - a.get_right()[0] < gap for a, b in zip(keep, keep[1:])):
+        keep = keep[::2]
+    for number in numbers:
+        if number not in keep:
+            axes.x_numbers.remove(number)
+            axes.remove(number)
+
+
+def readable_labels(scenario):
+    """The scenario with its axis and group labels as a reader writes them: a user's column
+    named in backticks in the formula (`exam score`) is labelled exam score."""
+    return scenario.replace(**{name: getattr(scenario, name).replace("`", "")
+                               for name in ("x_label", "y_label", "group_label")})
