@@ -4,6 +4,10 @@ A slide point is a moment a lecturer would pause on; each scene declares its sli
 and narration, in order) as the class attribute `slides`, and calls `self.slide_point(name)` at
 that moment in `construct`. The same marks drive the stills export (one PNG per slide point),
 the slide decks, the chapter markers and the captions (narration timed between slide points).
+A narration may name the fit's numbers through `{name}` fields ("the pooled slope is
+{pooled_slope}"): the scene returns their values from `narration_values()`, the render records
+them, and the pipeline fills captions, handout and decks (scenes/narration.py); the catalog and
+`list` show the template.
 
 How long each slide point holds is the pace (scenes/pacing.py). What a scene reads besides its
 code (the lecture input, presets, data files) it declares as class attributes (scenes/reads.py):
@@ -82,9 +86,12 @@ class LectureScene(Scene):
     def slide_names(cls) -> list[str]:
         return [name for name, _ in cls.slides]
 
-    def slide_point(self, name: str, hold: float = HOLD_SECONDS) -> None:
+    def slide_point(self, name: str, hold: float = HOLD_SECONDS, narration: str | None = None) -> None:
         """Hold (at least `hold` s; at the reading pace until the narration since the previous
-        mark can be read), then mark this moment as slide point `name` (declared in `slides`)."""
+        mark can be read), then mark this moment as slide point `name` (declared in `slides`).
+        `narration`: this render's own words for the slide point; default the declared text with
+        its `{fields}` filled from narration_values(). Words that differ from the declared text
+        are stored in the mark, which captions, handout and decks read first."""
         names = self.slide_names()
         if name not in names:
             raise ValueError(f"{type(self).__name__}: slide point '{name}' is not declared in slides")
@@ -93,11 +100,15 @@ class LectureScene(Scene):
             raise ValueError(f"{type(self).__name__}: slide point '{name}' out of order (expected {expected})")
         if self.pace == READING:
             since = float(self.renderer.time) - (self.marks[-1]["time"] if self.marks else 0.0)
-            hold = max(hold, reading_seconds(self.narration(name)) - since)
+            hold = max(hold, reading_seconds(narration or self.narration(name)) - since)
         if hold > 0:
             self.wait(hold)
         index = len(self.marks) + 1
-        self.marks.append({"index": index, "name": name, "time": float(self.renderer.time)})
+        mark = {"index": index, "name": name, "time": float(self.renderer.time)}
+        said = narration or self.narration(name)
+        if said != dict(self.slides)[name]:
+            mark["narration"] = " ".join(said.split())
+        self.marks.append(mark)
         if _still_writer is not None:
             _still_writer(self, index, name)
             return

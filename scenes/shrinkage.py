@@ -186,7 +186,7 @@ class ShrinkageSweep(LectureScene):
                       "{large_lambda}, the arrows shrink and each group keeps most of its own "
                       "estimate."),
     )
-    title = "Shrinkage as tau0 changes"
+    title = "Shrinkage as τ₀ changes"
 
     def narration_values(self) -> dict:
         return getattr(self, "values", {})
@@ -216,7 +216,7 @@ class ShrinkageSweep(LectureScene):
         x_lim = padded_range(finite(every), 0.04)
         rows = build_rows(theme, labels, sizes, intercepts(reference, "no_pool"), x_lim,
                           intercept_axis_label(s, reference), s.group_label, sides_of[1.0])
-        title = title_text("Shrinkage as τ₀ changes", theme)
+        title = title_text(self.title, theme)
 
         def state(factor):
             _, f = fits[factor]

@@ -50,7 +50,8 @@ def _slides(jobs: list[SceneJob], product: str):
         narration = narration_of(job, obj)
         for mark in obj.meta["marks"]:
             name = f"{job.scene.name}-{mark['index']:02d}-{mark['name']}.png"
-            yield job.scene, mark["index"], mark["name"], narration.get(mark["name"], ""), obj.file(name)
+            said = mark.get("narration") or narration.get(mark["name"], "")   # the render's own words first
+            yield job.scene, mark["index"], mark["name"], said, obj.file(name)
 
 
 def build_lecture(session, jobs: list[SceneJob]) -> CacheObject:

@@ -23,12 +23,13 @@ class Cue:
 
 
 def cues_for(scenes: list[tuple[float, list[dict], dict[str, str]]]) -> list[Cue]:
-    """scenes: (offset in the lecture, marks [{index, name, time}], narration by slide name)."""
+    """scenes: (offset in the lecture, marks [{index, name, time, narration?}], narration by slide
+    name); a mark's own narration (filled in by the scene from its fit) comes first."""
     cues: list[Cue] = []
     for offset, marks, narration in scenes:
         previous = 0.0
         for mark in marks:
-            text = narration.get(mark["name"], "").strip()
+            text = (mark.get("narration") or narration.get(mark["name"], "")).strip()
             start, end = offset + previous, offset + float(mark["time"])
             previous = float(mark["time"])
             if text and end - start > 0.05:

@@ -183,6 +183,9 @@ def test_user_random_slopes_intercepts_slide_is_a_random_intercept_fit(tmp_path,
     intercept_fit = fit(intercept_formula, table)
     record = metas(out)["RandomSlopes"]
     assert record["narration_values"]["intercept_formula"] == intercept_formula
+    said = record["marks"][0]["narration"]             # the mark carries the filled-in words
+    assert f"With random intercepts only, {intercept_formula}, every school" in said
+    assert f"γ̂₁₀ = {fmt(intercept_fit.fixef['hours'])}: the lines are parallel." in said
     shown = record["numbers"]
     parallel = [shown[f"intercepts_slide_slope[{g}]"] for g in intercept_fit.group_labels]
     assert parallel == pytest.approx([intercept_fit.fixef["hours"]] * len(parallel))   # parallel
@@ -206,3 +209,44 @@ def test_user_bernoulli_data_show_the_group_that_never_passes(tmp_path, monkeypa
     assert "S03: every outcome is 0" in record["narration_values"]["not_estimable"]
     focus = record["narration_values"]["focus"]
     assert focus != "S03" and record["numbers"][f"lambda[{focus}]"] == pytest.approx(own.shrinkage[focus])
+
+
+# ------------------------------------------------------------------ the small parts
+def test_the_pipeline_fills_narration_fields_from_the_render():
+    from types import SimpleNamespace
+
+    from scripts.pipeline.assemble import narration_of
+
+    job = SimpleNamespace(scene=SimpleNamespace(slides=(("a", "The pooled slope is {pooled}; (1 | g) {x}"),)))
+    rendered = SimpleNamespace(meta={"narration_values": {"pooled": "−1.25"}})
+    assert narration_of(job, rendered) == {"a": "The pooled slope is −1.25; (1 | g) {x}"}
+    old = SimpleNamespace(meta={})                       # a render cached before the values existed
+    assert narration_of(job, old) == {"a": "The pooled slope is {pooled}; (1 | g) {x}"}
+
+
+@pytest.mark.parametrize("formula,expected", [
+    ("score ~ hours + (1 + hours | school)", "score ~ hours + (1 | school)"),
+    ("y ~ x + (1 + x || g)", "y ~ x + (1 | g)"),
+    ("y ~ x + (1|g) + (0 + x|g)", "y ~ x + (1 | g)"),
+    ("cbind(s, f) ~ x*z + (x | g)", "cbind(s, f) ~ x*z + (1 | g)"),
+    ("y ~ (x | g) + x", "y ~ x + (1 | g)"),
+    ("`exam score` ~ `h w` + (1 + `h w` | `my school`)", "`exam score` ~ `h w` + (1 | `my school`)"),
+])
+def test_random_intercept_formula_keeps_the_users_terms(formula, expected):
+    assert random_intercept_formula(formula) == expected
+
+
+def test_long_axis_labels_wrap_or_shorten_to_fit():
+    from manim import Text
+
+    from scenes.theme import FONT, LABEL_SIZE
+    from scenes.vocab.glmm_b import fitting_label
+
+    label = "slope (exam score per hours of homework per week)"
+    assert fitting_label(label, 20.0) == label
+    wrapped = fitting_label(label, 4.5)
+    assert "\n" in wrapped and wrapped.replace("\n", " ") == label
+    assert all(Text(line, font=FONT, font_size=LABEL_SIZE).width <= 4.5 for line in wrapped.split("\n"))
+    short = fitting_label(label, 2.5)
+    assert short.endswith(" …") and label.startswith(short[:-2])
+    assert Text(short, font=FONT, font_size=LABEL_SIZE).width <= 2.5
