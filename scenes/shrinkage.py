@@ -20,7 +20,7 @@ from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, GrowArrow, Indicate, Lagge
 from estimator.boundary import boundary_groups
 from scenes.base import LectureScene
 from scenes.context import input_from_scenario, lecture_input
-from scenes.shrinkage_rows import (BOUNDARY_WHY, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
+from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
                                    build_rows, classic_lambda, finite, intercept_axis_label,
                                    intercepts, lambda_formula, narrated_group, percent,
                                    row_highlight, row_marks)
@@ -242,14 +242,19 @@ class ShrinkageSweep(LectureScene):
         else:
             general = math_tex(r"\lambda_j = 1 - {\mathrm{Var}(u_{0j}\mid y) \over \hat\tau_0^2}", theme)
         general.scale_to_fit_width(min(general.width, PANEL_REGION.width))
-        side_panel(tau_true, tau_hat, VGroup(lam, lam_note).arrange(DOWN, aligned_edge=LEFT, buff=0.12),
-                   general, key, buff=0.4)
+        panel = [tau_true, tau_hat, VGroup(lam, lam_note).arrange(DOWN, aligned_edge=LEFT, buff=0.12),
+                 general, key]
+        if any(sides_of.values()):    # some step has groups whose own estimate is infinite
+            panel.append(wrapped_text(EDGE_NOTE, PANEL_REGION.width, theme, size=LABEL_SIZE,
+                                      color=theme.no_pool))
+        side_panel(*panel, buff=0.4 if len(panel) == 5 else 0.3)
         box = row_highlight(rows, j_focus, theme.group_color(j_focus))
         for label, n in zip(labels, sizes):
             rec(f"n[{label}]", n)
 
         self.add(title)
-        self.play(Create(rows.axes), FadeIn(rows.n_labels), FadeIn(key), FadeIn(general), run_time=1.0)
+        self.play(Create(rows.axes), FadeIn(rows.n_labels), FadeIn(key), FadeIn(general),
+                  *[FadeIn(m) for m in panel[5:]], run_time=1.0)
         self.play(Create(gm), FadeIn(hollow), FadeIn(filled), FadeIn(arrows), FadeIn(edges), Create(box),
                   FadeIn(tau_true), FadeIn(tau_hat), FadeIn(lam), FadeIn(lam_note), run_time=1.0)
         self.slide_point("start")

@@ -24,6 +24,8 @@ LAMBDA_OF_LABEL = (r"\lambda_{", LABEL_SLOT, "}")
 RELIABILITY = ("λⱼ is the reliability of group j's estimate: 1 − Var(u₀ⱼ | y) / τ̂₀², its "
                "conditional variance against the spread between groups.")
 BOUNDARY_WHY = {ALL_ZERO: "every outcome is 0", ALL_ONE: "every outcome is 1"}
+EDGE_NOTE = ("▷ at the edge: a group whose own estimate is ±∞ (every outcome 0, or every "
+             "outcome 1); the mixed model still estimates it.")
 
 
 @dataclass
@@ -74,15 +76,19 @@ def row_marks(theme, rows: Rows, nopool, partial, gamma00, sides=None):
     axes = rows.axes
     sides = sides or {}
     hollow, filled, arrows, edges = VGroup(), VGroup(), VGroup(), VGroup()
+    # −∞ / +∞ above the arrowhead only where rows leave room; else the panel's note explains it
+    roomy = len(rows.row_of) < 2 or abs(axes.y_to_scene(1.0) - axes.y_to_scene(0.0)) >= 0.5
     for j, (a_np, a_pp) in enumerate(zip(nopool, partial)):
         y = rows.row_of[j]
         end = axes.c2p(a_pp, y)
         if a_np is None:
             direction = sides.get(j, -1)
-            start = axes.c2p(axes.x_lim[1] if direction > 0 else axes.x_lim[0], y)
+            # inside the plot by half a mark, clear of the n_j column
+            start = axes.c2p(axes.x_lim[1] if direction > 0 else axes.x_lim[0], y) - [0.1 * direction, 0, 0]
             mark = infinite_mark(start, direction, theme.no_pool)
             hollow.add(mark)
-            edges.add(edge_label(mark, "+∞" if direction > 0 else "−∞", theme.no_pool))
+            if roomy:
+                edges.add(edge_label(mark, "+∞" if direction > 0 else "−∞", theme.no_pool))
         else:
             start = axes.c2p(a_np, y)
             hollow.add(hollow_mark(start, theme.no_pool, radius=0.09))
