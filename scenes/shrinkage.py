@@ -61,7 +61,7 @@ def boundary_sentence(fit, boundary: dict, what: str = "its own intercept") -> s
 class ShrinkageDiagram(LectureScene):
     """No pooling -> partial pooling, one row per group, and the weight lambda_j."""
 
-    description = "Shrinkage diagram: each group's estimate pulled toward the grand mean, and lambda_j."
+    description = "Shrinkage diagram: each group's estimate pulled toward the grand mean, and λⱼ."
     reads_input = True
     families = ALL_FAMILIES
     slides = (
@@ -171,7 +171,7 @@ def sweep_fits(scenario, factors) -> dict:
 class ShrinkageSweep(LectureScene):
     """The shrinkage diagram while tau0 changes: re-simulate, re-fit, redraw."""
 
-    description = "Sweep tau0: re-simulate and re-fit per step; arrows and lambda_j follow."
+    description = "Sweep τ₀: re-simulate and re-fit per step; arrows and λⱼ follow."
     reads_input = True
     needs_truth = True
     families = ALL_FAMILIES

@@ -70,7 +70,7 @@ def verdict(reversed_: bool, pooled: float, own: list[float], group: str) -> str
 class SimpsonReversal(LectureScene):
     """Pooled slope vs within-group slopes vs the mixed model's gamma10."""
 
-    description = "Simpson's reversal: the pooled trend against the within-group trends and gamma10."
+    description = "Simpson's reversal: the pooled trend against the within-group trends and γ̂₁₀."
     reads_input = True
     families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
