@@ -58,6 +58,19 @@ def boundary_sentence(fit, boundary: dict, what: str = "its own intercept") -> s
             "the mixed model still can.")
 
 
+def pull_sentence(fit, focus: str, kept, nopool, partial) -> str:
+    """How far the narrated group moved, in the fit's numbers. For a Gaussian random intercept
+    the realised share of its deviation it keeps is lambda; otherwise (a GLMM on the link scale,
+    random slopes) it is not, so the narration gives the two estimates instead."""
+    j = fit.group_labels.index(focus)
+    if classic_lambda(fit) and kept is not None:
+        return f"its estimate keeps {percent(kept)} % of its own deviation from the grand mean."
+    if nopool[j] is None:
+        return f"its own estimate is infinite; the mixed model puts it at {fmt(partial[j])}."
+    return (f"its estimate moves from {fmt(nopool[j])} on its own to {fmt(partial[j])} in the "
+            "mixed model (outside a Gaussian random-intercept model the pull is not exactly λ).")
+
+
 class ShrinkageDiagram(LectureScene):
     """No pooling -> partial pooling, one row per group, and the weight lambda_j."""
 
@@ -73,8 +86,7 @@ class ShrinkageDiagram(LectureScene):
                       "the harder the pull."),
         ("lambda", "How far is set by λⱼ, the reliability of a {group}'s own estimate: "
                    "λⱼ = 1 − Var(u₀ⱼ | y) / τ̂₀²{classic}. {focus}, with {focus_n} observations, "
-                   "has λ = {focus_lambda}: its estimate keeps {focus_kept} % of its own "
-                   "deviation from the grand mean."),
+                   "has λ = {focus_lambda}: {focus_pull}"),
     )
     title = "Shrinkage toward the grand mean"
 
@@ -101,7 +113,8 @@ class ShrinkageDiagram(LectureScene):
                        "not_estimable": boundary_sentence(fit, boundary),
                        "classic": ", here τ̂₀² / (τ̂₀² + σ̂² / nⱼ)" if classic_lambda(fit) else "",
                        "focus": focus, "focus_n": fit.group_sizes[focus],
-                       "focus_lambda": fmt(fit.shrinkage[focus]), "focus_kept": percent(kept)}
+                       "focus_lambda": fmt(fit.shrinkage[focus]),
+                       "focus_pull": pull_sentence(fit, focus, kept, nopool, partial)}
         if kept is not None:
             rec(f"kept[{focus}]", kept)
         rec("edge_marks", sum(v is None for v in nopool))
