@@ -13,6 +13,10 @@ the slide decks, the chapter markers and the captions (narration timed between s
 A mark records when the picture stopped changing (`still_from`, the hold's start), so the
 animated deck can cut each slide's animation out of the scene's video without its hold; a scene
 names in `loop_slides` the slide points whose animation the deck should loop.
+A narration may name the fit's numbers through `{name}` fields ("the pooled slope is
+{pooled_slope}"): the scene returns their values from `narration_values()`, the render records
+them, and the pipeline fills captions, handout and decks (scenes/narration.py); the catalog and
+`list` show the template.
 
 How long each slide point holds is the pace (scenes/pacing.py), or, when the narration is spoken,
 until its speech has ended (set_narration_hold). What a scene reads besides its
