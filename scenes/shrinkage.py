@@ -123,7 +123,7 @@ class ShrinkageDiagram(LectureScene):
         # Section: rows with the no-pooling estimates and the grand mean
         x_lim = padded_range(finite(nopool + partial) + [gamma00], 0.05)
         rows = build_rows(theme, labels, sizes, nopool, x_lim, intercept_axis_label(s, fit),
-                          s.group_label, sides)
+                          s.group_label, sides, focus=labels.index(focus) if focus in labels else None)
         hollow, filled, arrows, gm, edges = row_marks(theme, rows, nopool, partial, gamma00, sides)
         title = title_text(self.title, theme)
         read_me = wrapped_text(READ_ME, PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
@@ -230,7 +230,7 @@ class ShrinkageSweep(LectureScene):
         every = [v for _, f in fits.values() for v in intercepts(f, "no_pool") + intercepts(f, "partial")]
         x_lim = padded_range(finite(every), 0.04)
         rows = build_rows(theme, labels, sizes, intercepts(reference, "no_pool"), x_lim,
-                          intercept_axis_label(s, reference), s.group_label, sides_of[1.0])
+                          intercept_axis_label(s, reference), s.group_label, sides_of[1.0], focus=j_focus)
         title = title_text(self.title, theme)
 
         def state(factor):

@@ -46,10 +46,11 @@ def sort_key(value, boundary_side: int) -> float:
 
 
 def build_rows(theme, labels, sizes, nopool_intercepts, x_lim, x_label, group_label,
-               sides=None) -> Rows:
+               sides=None, focus: int | None = None) -> Rows:
     """Rows sorted by no-pooling intercept (top = largest), group labels in group colours on the
     left, n_j on the right, x = intercept. `sides` {j: -1 | +1} places groups whose own
-    estimate is infinite at the bottom / top."""
+    estimate is infinite at the bottom / top. With many groups only the labels that fit are
+    drawn (the `focus` group's always), and the n_j column follows the same rows."""
     J = len(labels)
     sides = sides or {}
     order = sorted(range(J), key=lambda j: -sort_key(nopool_intercepts[j], sides.get(j, 0)))
@@ -58,13 +59,10 @@ def build_rows(theme, labels, sizes, nopool_intercepts, x_lim, x_label, group_la
     axes = make_axes(x_lim, (-0.6, J - 0.4), x_label, group_label, theme,
                      right_gutter=probe.width + 0.3,
                      y_tick_labels={row_of[j]: labels[j] for j in order},
-                     y_tick_colors={row_of[j]: theme.group_color(j) for j in order})
-    right = axes.x_to_scene(axes.x_lim[1])
-    n_labels = VGroup()
-    for j in range(J):
-        text = Text(f"n = {sizes[j]}", font=FONT, font_size=LABEL_SIZE, color=theme.muted)
-        text.move_to([right + 0.2 + text.width / 2, axes.y_to_scene(row_of[j]), 0])
-        n_labels.add(text)
+                     y_tick_colors={row_of[j]: theme.group_color(j) for j in order},
+                     y_tick_priority=[row_of[focus]] if focus is not None else (),
+                     group_word=group_label)
+    n_labels = axes.row_side_labels({row_of[j]: f"n = {sizes[j]}" for j in range(J)})
     return Rows(axes, n_labels, row_of)
 
 
@@ -91,8 +89,8 @@ def row_marks(theme, rows: Rows, nopool, partial, gamma00, sides=None):
                 edges.add(edge_label(mark, "+∞" if direction > 0 else "−∞", theme.no_pool))
         else:
             start = axes.c2p(a_np, y)
-            hollow.add(hollow_mark(start, theme.no_pool, radius=0.09))
-        filled.add(filled_mark(end, theme.partial, radius=0.085))
+            hollow.add(hollow_mark(start, theme.no_pool, radius=axes.row_mark_radius(0.09)))
+        filled.add(filled_mark(end, theme.partial, radius=axes.row_mark_radius(0.085)))
         arrows.add(shrink_arrow(start, end, theme.foreground, stroke_width=3))
     line = DashedLine(axes.c2p(gamma00, axes.y_lim[0]), axes.c2p(gamma00, axes.y_lim[1]),
                       color=theme.grand_mean, stroke_width=3, dash_length=0.09)
