@@ -224,12 +224,20 @@ class Session:
             header["pace"] = self.settings.pace
             header["voice"] = self.voice_label
         path = manifest.update(self.folder, header, self.entries, place=self._place_file)
-        from scripts.reproduce import write_kit  # the data and the same model for lme4 & co.
+        self._write_reproduce_kit(header)
+        return path
+
+    def _write_reproduce_kit(self, header: dict) -> None:
+        """The data, the same model for lme4 & co., and every number on screen (scripts/reproduce).
+        A by-product: a full disk here is one warning line, never the run's failure."""
+        from scripts.reproduce import kit_folder, write_kits
         from scripts.reproduce.screen import write_screen_numbers
 
-        write_kit(self.folder, self.run_input)
-        write_screen_numbers(self.folder, self._jobs, header)
-        return path
+        try:
+            write_kits(self.folder, self.run_input, self._jobs)
+            write_screen_numbers(kit_folder(self.folder), self._jobs, header)
+        except OSError as exc:
+            self.reporter.note(f"the reproduce kit was not written ({exc.strerror or exc})")
 
     def _place_file(self, entry: dict) -> None:
         place(self._sources[entry["path"]], self.folder / entry["path"])

@@ -1,7 +1,9 @@
 """Reproduce it yourself: beside every rendered scenario, the data the scenes fitted and the same
 model for lme4, glmmTMB, brms and statsmodels, runnable as written, plus this tool's own fit.
 
-<out>/<scenario>-<hash>/reproduce/
+<out>/<scenario>-<hash>/reproduce/          (presets/<name>/: the same for each preset a scene of
+                                              a default run showed instead of the input)
+    screen_numbers.json every number on screen, per scene and slide point (scripts/reproduce/screen.py)
     data.csv            the rows the scenes fitted (simulated, or the user's CSV as read: comma
                         separated, UTF-8, decimal points)
     lme4.R, glmmTMB.R, brms.R, statsmodels_fit.py (not statsmodels.py: it would shadow the package)
@@ -29,9 +31,24 @@ def kit_folder(run_folder: Path) -> Path:
     return Path(run_folder).parent / KIT_FOLDER
 
 
-def write_kit(run_folder: Path, run_input) -> Path:
-    """Write the kit for `run_input` (scripts.pipeline.inputs.RunInput) unless it is there."""
-    target = kit_folder(run_folder)
+def write_kits(run_folder: Path, run_input, jobs) -> Path:
+    """The input's kit, and for a default run (no input given) one per preset a scene showed
+    instead (reproduce/presets/<name>/), so every data set on screen can be refitted."""
+    from dataclasses import replace
+
+    from estimator.presets import load_preset
+
+    target = write_kit(kit_folder(run_folder), run_input)
+    if getattr(run_input, "lecture_presets", False):
+        for name in sorted({job.scene.lecture_preset for job in jobs if getattr(job.scene, "lecture_preset", None)}):
+            write_kit(target / "presets" / name, replace(run_input, scenario=load_preset(name),
+                                                         lecture_presets=False))
+    return target
+
+
+def write_kit(target: Path, run_input) -> Path:
+    """Write the kit for `run_input` (scripts.pipeline.inputs.RunInput) into `target` unless it
+    is there."""
     if all((target / name).is_file() for name in FILES):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -39,9 +56,14 @@ def write_kit(run_folder: Path, run_input) -> Path:
     try:
         for name, text in kit_files(run_input).items():
             (staging / name).write_text(text, encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
+        if target.exists():   # an incomplete kit (or one without a newer file): keep its presets/
+            for name in FILES:
+                (target / name).unlink(missing_ok=True)
+            for name in os.listdir(staging):
+                os.replace(staging / name, target / name)
+            staging.rmdir()
+        else:
+            os.replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -1,8 +1,8 @@
 """The render's `screen_numbers.json`: every number shown on screen, per scene and slide point, as
 the scenes recorded it (scenes/screen_text.py), with the package versions that produced it.
 
-It sits beside `manifest.json` in the quality/theme folder and accumulates like the manifest: a
-run that renders some scenes replaces those scenes' entries and keeps the others. Written to a
+It sits in the input's reproduce/ kit (the numbers do not depend on quality or theme) and
+accumulates: a run that renders some scenes replaces those scenes' entries and keeps the others. Written to a
 temp file, then renamed.
 """
 from __future__ import annotations
@@ -26,7 +26,9 @@ def write_screen_numbers(folder: Path, jobs, header: dict) -> Path | None:
                 break
     if not scenes:
         return None
-    path = Path(folder) / SIDECAR
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SIDECAR
     try:
         known = json.loads(path.read_text(encoding="utf-8")).get("scenes", {})
     except (OSError, ValueError):

@@ -104,3 +104,14 @@ def test_the_lme4_script_runs_as_written_and_gives_the_numbers_on_screen(tmp_pat
     line = next(line for line in done.stdout.splitlines() if line.startswith("FIXEF "))
     shown = json.loads((kit / "fit.json").read_text())["fit"]["fixef"]
     assert json.loads(line[len("FIXEF "):]) == pytest.approx(list(shown.values()), rel=1e-4, abs=1e-4)
+
+
+def test_a_default_run_also_writes_a_kit_for_each_preset_a_scene_showed(tmp_path):
+    result = run_cli(tmp_path, "stills", "SimpsonReversal", "-q", "low")
+    assert result.returncode == 0, result.stderr
+    kit = only_kit(tmp_path)
+    shown = json.loads((kit / "presets" / "simpson" / "fit.json").read_text())
+    assert "'simpson' scenario" in shown["model"]["source"]
+    numbers = json.loads((kit / "screen_numbers.json").read_text())["scenes"]["SimpsonReversal"]
+    pooled = shown["fit"]["complete_pooling"]["fixef"]["x"]
+    assert any(abs(n - pooled) < 0.006 for s in numbers for item in s["shown"] for n in item["numbers"])

@@ -31,7 +31,7 @@ def sig3(value: float) -> float:
 def test_the_results_slide_points_record_the_fits_numbers(tmp_path):
     result = run_cli(tmp_path, "stills", "ModelResults", "-q", "low")
     assert result.returncode == 0, result.stderr
-    [sidecar] = list((tmp_path / "media").glob("*/low-dark/screen_numbers.json"))
+    [sidecar] = list((tmp_path / "media").glob("*/reproduce/screen_numbers.json"))
     payload = json.loads(sidecar.read_text(encoding="utf-8"))
     assert payload["versions"]["numpy"] and payload["input"]["name"] == "default"
     slides = payload["scenes"]["ModelResults"]

@@ -17,7 +17,7 @@ from tests.pipeline.test_reproduce import pytestmark, run_cli  # noqa: F401  (sa
 def test_the_slides_show_the_comparisons_numbers(tmp_path, preset):
     result = run_cli(tmp_path, "stills", "ModelComparison", "-q", "low", "--preset", preset)
     assert result.returncode == 0, result.stderr
-    [sidecar] = list((tmp_path / "media").glob("*/low-dark/screen_numbers.json"))
+    [sidecar] = list((tmp_path / "media").glob("*/reproduce/screen_numbers.json"))
     slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["ModelComparison"]}
     scenario = load_preset(preset)
     expected = compare_pooling(scenario.formula, simulate(scenario).table, scenario.family,

@@ -13,7 +13,7 @@ from tests.pipeline.test_reproduce import pytestmark, run_cli  # noqa: F401  (sa
 def test_the_rmse_slide_shows_the_estimators_numbers(tmp_path):
     result = run_cli(tmp_path, "stills", "RepeatedSampling", "-q", "low", "--preset", "small-groups")  # an explicit preset wins over lecture_preset
     assert result.returncode == 0, result.stderr
-    [sidecar] = list((tmp_path / "media").glob("*/low-dark/screen_numbers.json"))
+    [sidecar] = list((tmp_path / "media").glob("*/reproduce/screen_numbers.json"))
     slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["RepeatedSampling"]}
     expected = repeated_sampling(load_preset("small-groups"), N_DATASETS)
     shown = {n for item in slides["rmse"] for n in item["numbers"]}
