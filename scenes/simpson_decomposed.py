@@ -22,7 +22,7 @@ from scenes.vocab import (PANEL_REGION, Readout, Region, code_text, data_cloud, 
                           group_lines, make_axes, math_tex, padded_range, side_panel, title_text,
                           wrapped_text, x_axis_limits)
 
-SIZE = 22
+SIZE = 20
 PRESET_NOTE = "shown with the simpson preset: the lecture's data do not reverse"
 
 
@@ -101,11 +101,11 @@ class SimpsonDecomposed(LectureScene):
                         size=SIZE, key="between_slope", recorder=rec),
                 Readout(r"\hat\beta_B - \hat\beta_W =", d.contextual, theme, prefix="contextual",
                         color=theme.foreground, size=SIZE, key="contextual", recorder=rec)]
-        split = math_tex(r"x_{ij} = \bar x_j + (x_{ij} - \bar x_j)", theme, size=30)
+        split = math_tex(r"x_{ij} = \bar x_j + (x_{ij} - \bar x_j)", theme, size=28)
         syntax = code_text(d.formula, theme, size=LABEL_SIZE)
-        centre_key = Text("○ big marks: each group's centre (x̄ⱼ, ȳⱼ)", font=FONT, font_size=LABEL_SIZE,
+        centre_key = Text("○ big marks: group centres (x̄ⱼ, ȳⱼ)", font=FONT, font_size=LABEL_SIZE,
                           color=theme.muted)
-        panel = side_panel(split, syntax, centre_key, *rows, buff=0.22)
+        panel = side_panel(split, syntax, centre_key, *rows, buff=0.17)
         note = (Text(note_text, font=FONT, font_size=LABEL_SIZE, color=theme.muted) if note_text else None)
         if note is not None:
             if note.width > PANEL_REGION.width:

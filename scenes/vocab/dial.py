@@ -14,10 +14,10 @@ from scenes.theme import FONT, LABEL_SIZE, Theme
 from scenes.vocab.layout import Region
 from scenes.vocab.marks import group_mark
 
-ROW_GAP = 0.2
+ROW_GAP = 0.17
 
 
-def stacked_rows(xs: Sequence[float], min_dx: float, n_rows: int = 3) -> list[int]:
+def stacked_rows(xs: Sequence[float], min_dx: float, n_rows: int = 4) -> list[int]:
     """A row (0 = nearest the track) for each mark at scene x `xs`, so that marks closer than
     min_dx go to different rows; with more neighbours than rows the least crowded row is reused."""
     order = np.argsort(np.asarray(xs, float), kind="stable")
@@ -36,7 +36,7 @@ class PoolingDialTrack(VGroup):
     a group mark's row below the track; `knob(w)` a knob mobject at w."""
 
     def __init__(self, region: Region, theme: Theme, left_words: str = "complete pooling",
-                 right_words: str = "no pooling", n_rows: int = 3):
+                 right_words: str = "no pooling", n_rows: int = 4):
         super().__init__()
         self.theme, self.region, self.n_rows = theme, region, n_rows
         self.x0, self.x1 = region.left + 0.15, region.right - 0.15
@@ -49,8 +49,8 @@ class PoolingDialTrack(VGroup):
             ticks.add(Line([x, self.track_y - 0.08, 0], [x, self.track_y + 0.08, 0], color=theme.muted,
                            stroke_width=3))
             ticks.add(Text(text, font=FONT, font_size=LABEL_SIZE, color=theme.muted)
-                      .move_to([x, self.track_y + 0.3, 0]))
-        words_y = self.mark_y(n_rows - 1) - 0.32
+                      .move_to([x, self.track_y + 0.4, 0]))
+        words_y = self.mark_y(n_rows - 1) - 0.28
         left = Text(left_words, font=FONT, font_size=LABEL_SIZE, color=theme.complete)
         right = Text(right_words, font=FONT, font_size=LABEL_SIZE, color=theme.no_pool)
         left.move_to([self.x0 + left.width / 2, words_y, 0])
