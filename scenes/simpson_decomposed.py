@@ -47,7 +47,9 @@ def _narration(key: str, d, reversed_: bool) -> str:
                 "But x varies in two ways at once: between groups and within them.")
     if key == "split":
         return ("Split each x into its group's mean and its distance from that mean: x = x̄ⱼ + (x − x̄ⱼ). "
-                "The big marks are the groups' centres. Both parts enter the model as predictors.")
+                "Every point first moves to its group's mean x, the between part, then back by its own "
+                "deviation, the within part. The big marks are the groups' centres; both parts enter "
+                "the model as predictors.")
     if key == "within":
         return (f"Inside a group, a larger x goes with a larger y: the within-group slope is "
                 f"{fmt(d.within_slope)}, the same for every group's line.")
@@ -124,9 +126,16 @@ class SimpsonDecomposed(LectureScene):
                              Circle(radius=0.13, color=theme.foreground, stroke_width=2.5).move_to(point)))
         self.play(Transform(cloud, cloud.coloured()), pooled_line.animate.set_stroke(opacity=0.4),
                   FadeIn(split), run_time=1.0)
+        # the between part: every point at its group's mean x; then back by its within part
+        spread = cloud.copy()
+        collapsed = cloud.copy()
+        for j, (mx, _) in enumerate(centres):
+            for mark, yi in zip(collapsed.groups[j], y[g == j]):
+                mark.move_to(axes.c2p(mx, float(yi)))
+        self.play(Transform(cloud, collapsed), run_time=1.2)
         self.play(LaggedStart(*[GrowFromCenter(m) for m in marks], lag_ratio=0.1), FadeIn(syntax),
-                  FadeIn(centre_key),
-                  run_time=1.2)
+                  FadeIn(centre_key), run_time=1.0)
+        self.play(Transform(cloud, spread), run_time=1.2)
         self.slide_point("split", narration=_narration("split", d, d.reversed))
 
         # Section: the within-group slope: one slope, each group at its own level
