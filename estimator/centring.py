@@ -61,7 +61,8 @@ class SimpsonDecomposition:
     contextual = between - within (SE from y ~ x + x_mean + (1 | g)); intercept: the centred model's
     gamma00-hat; group_means {group: (mean x, mean y)}; within_lines {group: (intercept, slope)}:
     each group's line in the centred model (slope within_slope through its own level);
-    pooled_line (intercept, slope); reversed: pooled and within slopes of opposite sign."""
+    pooled_line (intercept, slope); reversed: pooled and within slopes of opposite sign.
+    Slopes and lines are on the link scale for a GLMM; group_means hold the raw mean response."""
 
     predictor: str
     group: str

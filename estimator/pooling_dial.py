@@ -45,6 +45,7 @@ class PoolingDial:
     focus: str
     family: str
     scale: str
+    closed_form: bool = False   # Gaussian, random intercept only: lambda_j = tau0^2 / (tau0^2 + sigma^2 / n_j)
 
     def lines_at(self, w) -> list[tuple[float, float] | None]:
         """Every group's (intercept, slope) at weight w: one number for all groups, or one per
@@ -78,7 +79,8 @@ def pooling_dial(result) -> PoolingDial:
                        no_pool=tuple(method_lines(result, "no_pool")),
                        reliability=tuple(float(result.shrinkage[label]) for label in labels),
                        partial=tuple(coef_pairs(result, "partial")), focus=focus_group(result),
-                       family=result.family, scale=LINK_UNITS.get(result.family, ""))
+                       family=result.family, scale=LINK_UNITS.get(result.family, ""),
+                       closed_form=result.family == "gaussian" and list(result.re_terms) == [INTERCEPT_TERM])
 
 
 @dataclass(frozen=True)

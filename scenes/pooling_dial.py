@@ -10,7 +10,7 @@ is nothing to re-simulate, and the sweep slide says so.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, ReplacementTransform, Text, ValueTracker, VGroup, always_redraw
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, ReplacementTransform, Text, ValueTracker, VGroup, always_redraw
 
 from estimator.pooling_dial import SWEEP_SIZES, group_size_sweep, pooling_dial
 from estimator.pooling_view import unestimable_reasons
@@ -42,7 +42,8 @@ def _narration(key: str, scale: str, **fields) -> str:
                 "data the scene shows the fitted λⱼ only.")
     return (f"Now give {fields['focus']} more or less data. Re-simulated and refitted with "
             f"n = {fields['n_lo']}, its λⱼ is {fields['lam_lo']}; with n = {fields['n_hi']} it "
-            f"is {fields['lam_hi']}. More data, less pooling.")
+            f"is {fields['lam_hi']}. More data, less pooling"
+            + (": nⱼ divides σ̂² in λⱼ's formula." if fields.get("closed_form") else "."))
 
 
 DIAL_WORDS = ("Turn the dial: w scales every group's own deviation from the pooled line. At w = 1 "
@@ -169,16 +170,19 @@ class PoolingDial(LectureScene):
         marker_note = wrapped_text("● under the dial: where the mixed model puts each group, wⱼ = λⱼ, "
                                    "its reliability (shrinkage).", PANEL_REGION.width, theme,
                                    size=SMALL_SIZE)
+        lam_tex = math_tex(r"\lambda_j = \frac{\hat\tau_0^2}{\hat\tau_0^2 + \hat\sigma^2 / n_j}" if dial.closed_form
+                           else r"\lambda_j = 1 - \frac{\mathrm{Var}(b_j \mid y)}{\hat\tau_0^2}", theme, size=28)
+        lam_tex.move_to(w_slot.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
         focus_row = Readout(f"{dial.focus} (n = {dial.sizes[k]}): λⱼ =", lam, theme, tex=False,
                             color=colors[k], size=SIZE, key="focus_lambda", recorder=rec)
-        marker_note.next_to(w_slot, DOWN, buff=0.3).align_to(w_slot, LEFT)
+        marker_note.next_to(lam_tex, DOWN, buff=0.25).align_to(w_slot, LEFT)
         focus_row.next_to(marker_note, DOWN, buff=0.3).align_to(w_slot, LEFT)
         self.add(marks)
         w_row.clear_updaters()
         knob.clear_updaters()
         self.play(FadeOut(knob), FadeOut(w_row), FadeOut(note_np), run_time=0.4)
         self.remove(knob, w_row)
-        self.play(t.animate.set_value(1.0), FadeIn(marker_note), run_time=MOVE)
+        self.play(t.animate.set_value(1.0), FadeIn(marker_note), FadeIn(lam_tex), run_time=MOVE)
         lines.clear_updaters()
         marks.clear_updaters()
         self.play(FadeIn(focus_row), run_time=0.5)
@@ -226,7 +230,7 @@ class PoolingDial(LectureScene):
             live = shown_now
         self.slide_point("sweep", narration=_narration(
             "sweep", dial.scale, focus=dial.focus, swept=True, n_lo=sweep[0].n, n_hi=sweep[-1].n,
-            lam_lo=fmt(sweep[0].reliability), lam_hi=fmt(sweep[-1].reliability)))
+            lam_lo=fmt(sweep[0].reliability), lam_hi=fmt(sweep[-1].reliability), closed_form=dial.closed_form))
 
     def _trail(self, sweep, color):
         """The sweep's (n, lambda) pairs as two aligned rows: header and one column per size."""
