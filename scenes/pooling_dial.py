@@ -120,7 +120,7 @@ class PoolingDial(LectureScene):
         scale_note = wrapped_text(f"Lines on the link scale ({dial.scale}): there the model is linear."
                                   if glmm else "Each group's line drawn over its own x-range.",
                                   PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.muted)
-        panel = side_panel(formula, w_slot, note, buff=0.3)
+        side_panel(formula, w_slot, note, buff=0.3)
         w_row = always_redraw(w_readout)
         scale_note.move_to([PANEL_REGION.left + scale_note.width / 2,
                             PANEL_REGION.bottom + scale_note.height / 2, 0])

@@ -10,14 +10,14 @@ and the panel says so.
 """
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, GrowFromCenter, Indicate,
+from manim import (LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, GrowFromCenter, Indicate,
                    LaggedStart, Text, Transform, VGroup)
 
 from estimator.centring import decompose
 from estimator.errors import InputError
 from scenes.base import LectureScene
 from scenes.context import lecture_input, preset_input
-from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
+from scenes.theme import FONT, LABEL_SIZE, fmt
 from scenes.vocab import (PANEL_REGION, Readout, Region, code_text, data_cloud, filled_mark, fitted_line,
                           group_lines, make_axes, math_tex, padded_range, side_panel, title_text,
                           wrapped_text, x_axis_limits)

@@ -10,6 +10,7 @@ import pytest
 
 from estimator.centring import centred_table, decompose
 from estimator.errors import InputError
+from estimator.fit import fit
 from estimator.presets import load_preset
 from estimator.simulate import simulate
 from estimator.table import read_csv
@@ -48,9 +49,15 @@ def test_the_reversal_is_the_between_slope_winning_the_pooled_mix():
     assert np.sign(result.pooled_slope) == np.sign(result.between_slope)
     # the contextual effect is what a group's mean x adds beyond the individual x
     assert result.contextual == pytest.approx(result.between_slope - result.within_slope)
-    # each group's line has the within slope and passes through its level at its mean x
+    # each group's line has the within slope and, at the group's mean x, the centred model's
+    # level for that group: gamma00 + between * mean x + u0j (lme4's coef at x_within = 0)
+    table = centred_table(simulate(load_preset("simpson")).table, "x", "group")
+    centred = fit(result.formula, table)
     for label, (a, b) in result.within_lines.items():
+        mean_x = result.group_means[label][0]
         assert b == result.within_slope
+        assert a + b * mean_x == pytest.approx(result.intercept + result.between_slope * mean_x
+                                               + centred.ranef[label][0])
     no_reversal = decompose("y ~ x + (1 | group)", simulate(load_preset("default")).table)
     assert not no_reversal.reversed
 
