@@ -10,7 +10,7 @@ and the panel says so.
 """
 from __future__ import annotations
 
-from manim import (LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, GrowFromCenter, Indicate,
+from manim import (LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter, Indicate,
                    LaggedStart, Text, Transform, VGroup)
 
 from estimator.centring import decompose
@@ -156,8 +156,13 @@ class SimpsonDecomposed(LectureScene):
 
         # Section: the contextual effect and the slopes side by side, with their signs
         chart = self._slope_chart(d, panel, note)
+        mix = "Pooled = a mix of within and between" + (": here between wins, so the sign flips."
+                                                        if d.reversed else ".")
+        verdict = wrapped_text(mix, PANEL_REGION.width, theme, size=LABEL_SIZE)
+        verdict.move_to(split.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
         self.play(FadeIn(rows[3]), run_time=0.6)
         self.play(FadeIn(chart), run_time=1.0)
+        self.play(FadeOut(VGroup(split, syntax, centre_key)), FadeIn(verdict), run_time=0.8)
         self.slide_point("contextual", narration=_narration("contextual", d, d.reversed))
 
     def _slope_chart(self, d, panel, note) -> VGroup:
