@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-MODULES = ("title", "data_generation", "simpson", "pooling", "repeated_sampling", "shrinkage", "variance",
+MODULES = ("title", "data_generation", "simpson", "simpson_decomposed", "pooling", "pooling_dial", "repeated_sampling", "shrinkage", "variance",
            "model_comparison", "random_slopes", "link_functions", "results")
 MODULES_ENV = "GLMM_EXPLAINER_SCENE_MODULES"
 SCENES_DIR = Path(__file__).resolve().parent

@@ -1,0 +1,83 @@
+"""PoolingDial through the console command: the dial's numbers on screen are estimator.pooling_dial's
+(read back from screen_numbers.json and the scene's recorded numbers), for a Gaussian and a
+logistic model (link scale named on screen), and with --data the sweep slide says it needs a
+simulation."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from estimator.pooling_dial import SWEEP_SIZES, group_size_sweep, pooling_dial
+from estimator.presets import load_preset
+from scenes.context import input_from_scenario
+from scenes.theme import fmt
+from scripts.cli import cli
+
+pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("ffmpeg", "latex", "dvisvgm")),
+                                reason="needs ffmpeg and LaTeX (scripts/bootstrap.sh installs them)")
+
+
+def _render(out: Path, *args) -> tuple[dict, dict]:
+    """({slide: [shown items]}, meta with marks and recorded numbers) of one PoolingDial render."""
+    result = CliRunner().invoke(cli, ["stills", "PoolingDial", "-q", "low", "--out", str(out), "--json",
+                                      *map(str, args)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    [sidecar] = list(out.glob("*/low-*/screen_numbers.json"))
+    slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["PoolingDial"]}
+    [manifest] = list(out.glob("*/low-*/manifest.json"))
+    [key] = {f["cache_key"] for f in json.loads(manifest.read_text())["files"] if f["scene"] == "PoolingDial"}
+    meta = json.loads((out / ".cache" / "objects" / key[:2] / key / "meta.json").read_text())
+    return slides, meta
+
+
+def _texts(items) -> str:
+    return " ".join(item["text"] for item in items)
+
+
+def _narration(meta, name):
+    [mark] = [m for m in meta["marks"] if m["name"] == name]
+    return mark.get("narration", "")
+
+
+def test_the_dial_shows_the_fits_positions_and_the_sweeps_refits(tmp_path):
+    slides, meta = _render(tmp_path / "o", "--preset", "default")
+    lecture = input_from_scenario(load_preset("default"))
+    dial = pooling_dial(lecture.fit())
+    numbers = meta["numbers"]
+    assert numbers["complete_intercept"] == pytest.approx(dial.complete[0])
+    assert f"intercept {fmt(dial.complete[0])}, slope" in _texts(slides["complete"])
+    for label, lam in zip(dial.labels, dial.reliability):
+        assert numbers[f"lambda[{label}]"] == pytest.approx(lam)
+    focus_lambda = dial.reliability[dial.focus_index]
+    shown = {n for item in slides["mixed"] for n in item["numbers"]}
+    assert float(fmt(focus_lambda)) in shown and f"{dial.focus} (n = " in _texts(slides["mixed"])
+    assert fmt(focus_lambda) in _narration(meta, "mixed")
+    sweep = group_size_sweep(lecture.scenario, dial.focus, SWEEP_SIZES)
+    for point in sweep:
+        assert numbers[f"sweep_lambda[n={point.n}]"] == pytest.approx(point.reliability)
+    swept = {n for item in slides["sweep"] for n in item["numbers"]}
+    assert float(fmt(sweep[-1].reliability)) in swept            # the live readout's last value
+    assert {float(fmt(p.reliability, 2)) for p in sweep} <= swept  # the trail of every refit
+    assert fmt(sweep[0].reliability) in _narration(meta, "sweep")
+    assert not any("λⱼ" in item["text"] for item in slides["dial"])  # the marks come with their slide
+
+
+def test_a_logistic_dial_names_the_link_scale(tmp_path):
+    slides, meta = _render(tmp_path / "o", "--preset", "logistic", "--set", "n_groups=5", "--theme", "light")
+    assert "on the log-odds scale" in _narration(meta, "complete")
+    assert "pooled: intercept" in _texts(slides["complete"])
+    assert len([k for k in meta["numbers"] if k.startswith("sweep_lambda[")]) == len(SWEEP_SIZES)
+
+
+def test_with_own_data_the_sweep_slide_says_it_needs_a_simulation(tmp_path):
+    csv = tmp_path / "scores.csv"
+    result = CliRunner().invoke(cli, ["simulate", "--preset", "default", "--out", str(csv)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    slides, meta = _render(tmp_path / "o", "--data", csv, "--formula", "y ~ x + (1 | group)")
+    assert "needs a simulation" in _narration(meta, "sweep")
+    assert not any(k.startswith("sweep_lambda") for k in meta["numbers"])
