@@ -153,7 +153,9 @@ class Readout(VGroup):
 
     def set_value(self, value) -> "Readout":
         """Show `value` now (no animation)."""
-        self.number.become(self._placed(value))
+        target = self._placed(value)
+        self.number.become(target)
+        self._same_words(target)
         self.value = value
         self._record(value)
         return self
@@ -163,7 +165,15 @@ class Readout(VGroup):
         target = self._placed(value)
         self.value = value
         self._record(value)
+        self._same_words(target)
         return Transform(self.number, target, run_time=run_time)
+
+    def _same_words(self, target: Text) -> None:
+        """The number mobject keeps its glyphs' text in step with what it shows (become and
+        Transform change only the points), so screen_numbers.json reads the new value."""
+        for attr in ("text", "original_text"):
+            if hasattr(target, attr):
+                setattr(self.number, attr, getattr(target, attr))
 
 
 def side_panel(*items, region: Region = PANEL_REGION, buff: float = 0.35) -> VGroup:
