@@ -101,9 +101,14 @@ def as_factor(value) -> Factor:
     raise TypeError(value)
 
 
+_PLAIN_NUMBERS = {float, int, np.float64, np.float32, np.int64, np.int32}
+
+
 def type_column(name: str, cells: list):
     """read.csv's type.convert: numeric, logical or text; numbers given as Python values stay."""
     kinds = {type(c) for c in cells}
+    if kinds and kinds <= _PLAIN_NUMBERS:   # simulated or numpy data: one C-level conversion (NaN = NA)
+        return Numeric(np.asarray(cells, float))
     if kinds <= {str}:
         return _type_text_cells([c.strip() for c in cells])
     present = [c for c in cells if not _is_missing(c)]
