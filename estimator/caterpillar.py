@@ -99,13 +99,19 @@ class Boundary:
             return ("Not singular: every variance is estimated away from its boundary.")
         parts = []
         if self.zero_sd:
-            parts.append(f"the SD of {', '.join(self.zero_sd)} is estimated as 0: the data show no "
+            names = ", ".join(_readable(t) for t in self.zero_sd)
+            parts.append(f"the SD of {names} is estimated as 0: the data show no "
                          "variation between groups beyond what the residual noise explains, so "
                          "every group's effect is shrunk all the way to the fixed effect")
         if self.unit_corr:
-            pairs = "; ".join(f"{a} and {b}" for a, b in self.unit_corr)
+            pairs = "; ".join(f"{_readable(a)} and {_readable(b)}" for a, b in self.unit_corr)
             parts.append(f"the correlation of {pairs} is ±1: the two effects lie on one line")
-        return "; ".join(parts) + "."
+        text = "; ".join(parts) + "."
+        return text[0].upper() + text[1:]
+
+
+def _readable(term: str) -> str:
+    return "the intercept" if term == "(Intercept)" else f"the slope of {term}"
 
 
 def boundary(fit) -> Boundary:
