@@ -100,10 +100,10 @@ class OptimiserPath:
 
 
 def theta_names(re_terms, uncorrelated: bool) -> tuple[str, ...]:
-    """θ's entries named after the terms: θ₁ for (1 | g) reads 'τ₀/σ'-like, so name them by
-    position in Λ (row, column), column-major, as lme4 orders them."""
+    """θ's entries named by their place in Λ, column-major as lme4 orders them: a diagonal entry
+    by its term ('Intercept', 'x'), an off-diagonal one by its row and column ('x, Intercept')."""
     layout = ThetaLayout(len(re_terms), uncorrelated)
-    short = ["(Intercept)" if t == "(Intercept)" else t for t in re_terms]
+    short = ["Intercept" if t == "(Intercept)" else t for t in re_terms]
     return tuple(short[r] if r == c else f"{short[r]}, {short[c]}"
                  for r, c in zip(layout.rows, layout.cols))
 

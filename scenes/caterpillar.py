@@ -127,7 +127,9 @@ class Caterpillar(LectureScene):
         sscenario = scenario if own else example.scenario
         found = boundary(sfit)
         spanels = caterpillar(sfit)[:2]
-        new_plots = self._plots(spanels, sfit, sscenario, x_lims=[p.axes.x_lim for p in plots])
+        same_scale = sfit.family == fit.family and sscenario.y_label == scenario.y_label
+        new_plots = self._plots(spanels, sfit, sscenario,
+                                x_lims=[p.axes.x_lim for p in plots] if same_scale else None)
         self.play(FadeOut(old_panel), run_time=0.4)
         self.play(*[ReplacementTransform(old, new) for old, new in zip(plots, new_plots)],
                   *[FadeOut(old) for old in plots[len(new_plots):]],
@@ -173,9 +175,9 @@ class Caterpillar(LectureScene):
         for k, panel in enumerate(panels):
             region = Region(PLOT_REGION.left + k * width, PLOT_REGION.left + (k + 1) * width - 0.2,
                             PLOT_REGION.bottom, PLOT_REGION.top)
-            x_lim = padded_range([row.lower for row in panel.rows] + [row.upper for row in panel.rows],
-                                 include=(0.0,))
-            if x_lim[1] - x_lim[0] < 1e-3 * (fit.sigma or 1.0):    # every interval is (nearly) 0
+            ends = [row.lower for row in panel.rows] + [row.upper for row in panel.rows]
+            x_lim = padded_range(ends, include=(0.0,))
+            if max(ends) - min(ends) < 1e-3 * (fit.sigma or 1.0):    # every interval is (nearly) 0
                 x_lim = x_lims[k] if x_lims and k < len(x_lims) else (-(fit.sigma or 1.0), fit.sigma or 1.0)
             plots.append(_Plot(panel, k, fit.family, fit.group_labels, scenario, self.theme, region, x_lim))
         return plots
@@ -197,7 +199,8 @@ class _Plot(VGroup):
         axis = f"{term_symbol(panel.term, k)} ({scale})"
         group_label = scenario.group_label + ("" if step == 1 else f" (1 in {step} named)")
         self.axes = make_axes(x_lim, (-0.6, J - 0.4), axis, f"{group_label}: {term_name(panel.term)}",
-                              theme, region=region, n_x=4, y_tick_labels=ticks, y_tick_colors=colours)
+                              theme, region=region, n_x=4 if region.width > 5 else 3, y_tick_labels=ticks,
+                              y_tick_colors=colours)
         ax = self.axes
         self.zero = DashedLine(ax.c2p(0, ax.y_lim[0]), ax.c2p(0, ax.y_lim[1]), color=theme.grand_mean,
                                stroke_width=3, dash_length=0.09)

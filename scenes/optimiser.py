@@ -10,7 +10,7 @@ scale and, for one θ, profiled_deviance over a grid); the scene draws them.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, Create, DashedLine, Dot, FadeIn, LaggedStart, Text, Transform, VGroup,
+from manim import (DOWN, LEFT, RIGHT, Create, DashedLine, Dot, FadeIn, LaggedStart, ReplacementTransform, Text, VGroup,
                    VMobject)
 
 from estimator.profile import optimiser_path
@@ -19,6 +19,7 @@ from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 from scenes.vocab import PANEL_REGION, make_axes, scene_fit, side_panel, title_text, wrapped_text
 
+SUB = "₀₁₂₃₄₅₆₇₈₉"
 MAX_ANIMATED = 40          # evaluations that appear one by one; the rest arrive together
 OPTIMISER = {True: "Brent's bounded search on θ ≥ 0, then θ = 0 itself",
              False: "L-BFGS-B with difference gradients, θ's diagonal ≥ 0"}
@@ -98,14 +99,16 @@ class OptimiserPath(LectureScene):
             dots.add(dot)
         shown = min(len(dots), MAX_ANIMATED)
         for i in range(shown):
-            self.play(FadeIn(dots[i], scale=1.6), Transform(counter, counter_text(i + 1).move_to(counter, LEFT)),
-                      run_time=0.2)
+            new = counter_text(i + 1).move_to(counter, LEFT)
+            self.play(FadeIn(dots[i], scale=1.6), ReplacementTransform(counter, new), run_time=0.2)
+            counter = new
             dots[i].set_color(theme.partial if i in path.improving else theme.muted)
         for i in range(shown, len(dots)):
             dots[i].set_color(theme.partial if i in path.improving else theme.muted)
         if len(dots) > shown:
-            self.play(FadeIn(VGroup(*dots[shown:])),
-                      Transform(counter, counter_text(len(dots)).move_to(counter, LEFT)), run_time=0.5)
+            new = counter_text(len(dots)).move_to(counter, LEFT)
+            self.play(FadeIn(VGroup(*dots[shown:])), ReplacementTransform(counter, new), run_time=0.5)
+            counter = new
         self.slide_point("path", narration=(
             f"The optimiser does not know the curve: it evaluated the criterion {path.n_evals} times, one θ "
             "after another, each guess guided by the last, closing in on the lowest point."))
@@ -163,10 +166,11 @@ class OptimiserPath(LectureScene):
             v = min(float(values[i]), axes.y_lim[1])
             corners += [axes.c2p(i + 1, v), axes.c2p(nxt + 1, v)]
         line.set_points_as_corners(corners)
-        key = VGroup(Text("each evaluation", font=FONT, font_size=LABEL_SIZE, color=theme.muted),
-                     Text("best so far", font=FONT, font_size=LABEL_SIZE, color=theme.partial)
-                     ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        count = Text(f"{n} evaluations", font=FONT, font_size=SMALL_SIZE, color=theme.foreground)
+        key = VGroup(_key_dot("each evaluation", theme.muted, theme),
+                     _key_dot("best so far", theme.partial, theme)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        above = int(np.sum(values > axes.y_lim[1]))
+        count = Text(f"{n} evaluations" + (f" ({above} above the plot, drawn on its top edge)" if above else ""),
+                     font=FONT, font_size=LABEL_SIZE, color=theme.foreground)
         side_panel(words, key, count)
         self.play(FadeIn(dots, lag_ratio=min(0.05, 2.0 / max(n, 1))), Create(line), FadeIn(key),
                   FadeIn(count), run_time=2.0)
@@ -176,12 +180,12 @@ class OptimiserPath(LectureScene):
             "flattening as it closes in."))
 
         names = path.theta_names
-        rows = [Text(f"θ̂ {name}: {fmt(value)}", font=FONT, font_size=LABEL_SIZE, color=theme.partial)
-                for name, value in zip(names[:4], path.estimate[:4])]
+        rows = [Text(f"θ̂{SUB[i + 1]} ({name}) = {fmt(value)}", font=FONT, font_size=LABEL_SIZE,
+                     color=theme.partial) for i, (name, value) in enumerate(zip(names[:4], path.estimate[:4]))]
         items = [Text(f"minimum {path.criterion}: {crit(path.minimum)}", font=FONT, font_size=SMALL_SIZE,
                       color=theme.foreground), *rows,
-                 Text("τ̂: " + ", ".join(f"{fmt(sd)}" for sd in fit.re_sd.values()), font=FONT,
-                      font_size=LABEL_SIZE, color=theme.between),
+                 Text(", ".join(f"τ̂{SUB[k]} = {fmt(sd)}" for k, sd in enumerate(fit.re_sd.values())),
+                      font=FONT, font_size=LABEL_SIZE, color=theme.between),
                  wrapped_text(f"{OPTIMISER[False]}; lme4 uses BOBYQA or Nelder–Mead (derivative-free): "
                               "the same minimum.", PANEL_REGION.width, theme, size=LABEL_SIZE)]
         self.play(FadeOut_all(self, [words]), run_time=0.3)
@@ -189,8 +193,8 @@ class OptimiserPath(LectureScene):
         self.play(LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.15), run_time=1.0)
         self.slide_point("estimate", narration=(
             f"It stops where the {path.criterion} no longer falls, at {crit(path.minimum)} after {n} "
-            "evaluations; there θ̂ holds the estimated random-effect SDs, τ̂ = "
-            + ", ".join(fmt(sd) for sd in fit.re_sd.values()) + "."))
+            "evaluations; that θ̂ gives the random-effect SDs "
+            + ", ".join(f"τ̂{SUB[k]} = {fmt(sd)}" for k, sd in enumerate(fit.re_sd.values())) + "."))
 
 
 def _key_dot(text: str, color: str, theme) -> VGroup:
