@@ -8,7 +8,7 @@ standard errors the fit reports); the scene lays them out as bars.
 """
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, GrowFromEdge, LaggedStart, Rectangle, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, FadeIn, FadeOut, GrowFromEdge, LaggedStart, Rectangle, Text, VGroup
 
 from estimator.design_effect import design_effect
 from scenes.base import LectureScene
@@ -110,9 +110,14 @@ class DesignEffect(LectureScene):
                            f"instead of n̄: {fmt(1 + (effect.n0 - 1) * effect.icc)})."),
             PANEL_REGION.width, theme, size=LABEL_SIZE)
         self.play(FadeIn(n_caption), GrowFromEdge(n_bar, LEFT), FadeIn(n_text), run_time=0.8)
-        panel = side_panel(icc_text, deff_tex, filled, n_bar_words, buff=0.25)
+        latent = ([wrapped_text(f"The ICC is on {effect.scale_words}, so deff is that scale's "
+                                "approximation.", PANEL_REGION.width, theme, size=LABEL_SIZE)]
+                  if effect.latent else [])
+        panel = side_panel(icc_text, deff_tex, filled, n_bar_words, *latent, buff=0.25)
+        panel.sizes = n_bar_words       # the long note the SE slide makes room for
         self.remove(icc_words)
-        self.play(FadeIn(deff_tex), FadeIn(filled), FadeIn(n_bar_words), GrowFromEdge(eff_bar, LEFT),
+        self.play(FadeIn(deff_tex), FadeIn(filled), FadeIn(n_bar_words), *[FadeIn(m) for m in latent],
+                  GrowFromEdge(eff_bar, LEFT),
                   FadeIn(eff_text), run_time=1.2)
         self.slide_point("deff", narration=(
             f"The design effect deff = 1 + (n̄ − 1)·ICC = 1 + ({fmt(effect.n_bar)} − 1) × {fmt(effect.icc)} "
@@ -155,9 +160,11 @@ class DesignEffect(LectureScene):
             "varies within groups changes it.", PANEL_REGION.width, theme, size=LABEL_SIZE)
         self.play(FadeIn(caption), *[GrowFromEdge(bar, LEFT) for bar in bars], run_time=1.0)
         self.play(LaggedStart(*[FadeIn(label) for label in labels], lag_ratio=0.3), run_time=0.8)
-        verdict.next_to(panel, DOWN, buff=0.3).align_to(panel, LEFT)
-        if verdict.get_bottom()[1] < PANEL_REGION.bottom:
-            verdict.shift(UP * (PANEL_REGION.bottom - verdict.get_bottom()[1]))
+        # make room: the group-size note goes, the rest of the panel closes up above the verdict
+        kept = [item for item in panel if item is not panel.sizes]
+        target = side_panel(*[item.copy() for item in kept], verdict, buff=0.25)
+        self.play(FadeOut(panel.sizes), *[item.animate.move_to(copy) for item, copy in zip(kept, target)],
+                  run_time=0.6)
         self.play(FadeIn(verdict), run_time=0.6)
         self.slide_point("se", narration=(
             f"Ignore the groups and the standard error of the intercept γ̂₀₀ is {fmt(effect.se_complete)}; "

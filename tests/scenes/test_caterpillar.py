@@ -40,3 +40,22 @@ def test_the_slides_show_the_caterpillars_numbers(tmp_path, preset):
     # (lme4's warning holds no number, so screen_numbers.json does not list it: test_caterpillar
     # in tests/estimator checks its words)
     assert "Simplify the random part" in texts("remedies")
+
+
+def test_forty_groups_of_a_users_csv_render_with_thinned_labels(tmp_path):
+    """Real data have many groups: 40 rows, every second one named, on the user's own CSV."""
+    from estimator.table import write_csv
+
+    scenario = load_preset("default").replace(n_groups=40, group_size_min=3, group_size_max=15, seed=11)
+    table = simulate(scenario).table
+    write_csv({k: table[k] for k in ("y", "x", "group")}, tmp_path / "many.csv")
+    result = run_cli(tmp_path, "stills", "Caterpillar", "-q", "low", "--data", "many.csv",
+                     "--formula", "y ~ x + (1 | group)")
+    assert result.returncode == 0, result.stderr
+    [sidecar] = list((tmp_path / "media").glob("*/low-dark/screen_numbers.json"))
+    slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["Caterpillar"]}
+    texts = " ".join(item["text"] for item in slides["modes"])
+    [panel] = caterpillar(fit("y ~ x + (1 | group)", table))
+    assert f"{panel.n_covering_zero} of 40 intercept intervals" in texts
+    assert "(1 in 2 named)" in texts
+    assert len(list((tmp_path / "media").glob("*/low-dark/stills/png/Caterpillar-*.png"))) == 4
