@@ -10,7 +10,7 @@ scale and, for one θ, profiled_deviance over a grid); the scene draws them.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, Create, DashedLine, Dot, FadeIn, LaggedStart, ReplacementTransform, Text, VGroup,
+from manim import (DOWN, LEFT, RIGHT, Create, DashedLine, Dot, FadeIn, FadeOut, LaggedStart, ReplacementTransform, Text, VGroup,
                    VMobject)
 
 from estimator.profile import optimiser_path
@@ -55,12 +55,12 @@ class OptimiserPath(LectureScene):
         path = optimiser_path(fit, lecture.formula, lecture.table, lecture.trials)
         self.add(title_text(self.title, theme))
         if path.curve is not None:
-            self._curve_story(fit, path)
+            self._curve_story(fit, path, lecture.scenario.group_label)
         else:
             self._evaluation_story(fit, path)
 
     # ------------------------------------------------------------------ one θ: the profile curve
-    def _curve_story(self, fit, path):
+    def _curve_story(self, fit, path, group: str):
         theme = self.theme
         grid, values = path.curve
         finite = np.isfinite(values)
@@ -74,14 +74,14 @@ class OptimiserPath(LectureScene):
         self.play(Create(curve), run_time=1.4)
         words = wrapped_text(f"For each θ the best β̂(θ) and σ̂(θ) are solved exactly, so the {path.criterion} "
                              "is a curve in θ alone.", PANEL_REGION.width, theme, size=LABEL_SIZE)
-        zero = wrapped_text(f"θ = 0: no {lecture_group(self)} variance, complete pooling: "
+        zero = wrapped_text(f"θ = 0: no {group} variance, complete pooling: "
                             f"{crit(float(values[0]))}.", PANEL_REGION.width, theme, size=LABEL_SIZE)
         panel = side_panel(words, zero)
         self.play(FadeIn(panel), run_time=0.6)
         self.slide_point("surface", narration=(
             f"What the fit minimises: the profiled {path.criterion} over θ = τ₀/σ. For every θ the best "
             f"fixed effects and σ are known in closed form, so the criterion is a curve in θ alone. At "
-            f"θ = 0, no {lecture_group(self)} variance at all, it is {crit(float(values[0]))}."))
+            f"θ = 0, no {group} variance at all, it is {crit(float(values[0]))}."))
 
         def counter_text(k: int) -> Text:
             return Text(f"evaluation {k} of {path.n_evals}", font=FONT, font_size=SMALL_SIZE,
@@ -127,7 +127,7 @@ class OptimiserPath(LectureScene):
         if fit.singular:
             items.append(wrapped_text("The minimum is at the boundary θ = 0: a singular fit.",
                                       PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.warning))
-        self.play(FadeOut_all(self, [words, zero]), run_time=0.3)
+        self.play(FadeOut(VGroup(words, zero)), run_time=0.3)
         side_panel(counter, key, *items, buff=0.25)
         self.play(Create(v_line), LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.2), run_time=1.2)
         self.slide_point("estimate", narration=(
@@ -188,7 +188,7 @@ class OptimiserPath(LectureScene):
                       font=FONT, font_size=LABEL_SIZE, color=theme.between),
                  wrapped_text(f"{OPTIMISER[False]}; lme4 uses BOBYQA or Nelder–Mead (derivative-free): "
                               "the same minimum.", PANEL_REGION.width, theme, size=LABEL_SIZE)]
-        self.play(FadeOut_all(self, [words]), run_time=0.3)
+        self.play(FadeOut(words), run_time=0.3)
         side_panel(key, count, *items, buff=0.22)
         self.play(LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.15), run_time=1.0)
         self.slide_point("estimate", narration=(
@@ -200,13 +200,3 @@ class OptimiserPath(LectureScene):
 def _key_dot(text: str, color: str, theme) -> VGroup:
     return VGroup(Dot(radius=0.06, color=color), Text(text, font=FONT, font_size=LABEL_SIZE,
                                                       color=theme.foreground)).arrange(RIGHT, buff=0.15)
-
-
-def lecture_group(scene) -> str:
-    return lecture_input().scenario.group_label
-
-
-def FadeOut_all(scene, mobjects):  # noqa: N802  (an animation, named like one)
-    from manim import FadeOut
-
-    return FadeOut(VGroup(*mobjects))
