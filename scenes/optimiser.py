@@ -10,8 +10,8 @@ scale and, for one θ, profiled_deviance over a grid); the scene draws them.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, Create, DashedLine, Dot, FadeIn, FadeOut, LaggedStart, ReplacementTransform, Text, VGroup,
-                   VMobject)
+from manim import (DOWN, LEFT, RIGHT, Create, DashedLine, Dot, FadeIn, FadeOut, LaggedStart,
+                   ReplacementTransform, Text, VGroup, VMobject)
 
 from estimator.profile import optimiser_path
 from scenes.base import LectureScene
@@ -146,8 +146,10 @@ class OptimiserPath(LectureScene):
         pad = 0.06 * (y_hi - y_lo or 1.0)
         axes = make_axes((0.0, float(n)), (y_lo - pad, y_hi + pad), "evaluation", path.criterion, theme)
         self.play(FadeIn(axes), run_time=0.6)
-        why = (f"The {path.criterion} of a GLMM depends on θ and β together, and the fit optimises both "
-               "(as glmer does): there is no curve in θ alone to draw, so the path is shown by evaluation."
+        why = (f"The {path.criterion} of a GLMM depends on θ and β together"
+               + (" (and the Gamma shape)" if fit.family == "gamma" else "")
+               + ", and the fit optimises them jointly (as glmer does): there is no curve in θ alone "
+               "to draw, so the path is shown by evaluation."
                if fit.family != "gaussian" else
                f"{len(path.theta_names)} parameters θ ({'; '.join(path.theta_names)}): the criterion is a "
                "surface with no single curve to draw, so the path is shown by evaluation.")
@@ -169,8 +171,8 @@ class OptimiserPath(LectureScene):
         key = VGroup(_key_dot("each evaluation", theme.muted, theme),
                      _key_dot("best so far", theme.partial, theme)).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         above = int(np.sum(values > axes.y_lim[1]))
-        count = Text(f"{n} evaluations" + (f" ({above} above the plot, drawn on its top edge)" if above else ""),
-                     font=FONT, font_size=LABEL_SIZE, color=theme.foreground)
+        count = wrapped_text(f"{n} evaluations" + (f" ({above} above the plot, drawn on its top edge)"
+                                                   if above else ""), PANEL_REGION.width, theme, size=LABEL_SIZE)
         side_panel(words, key, count)
         self.play(FadeIn(dots, lag_ratio=min(0.05, 2.0 / max(n, 1))), Create(line), FadeIn(key),
                   FadeIn(count), run_time=2.0)
