@@ -103,7 +103,9 @@ class Caterpillar(LectureScene):
                  font_size=SMALL_SIZE, color=theme.foreground),
             Text(f"narrowest: {narrow.group}, n = {narrow.n}, ± {fmt(Z95 * narrow.sd)}", font=FONT,
                  font_size=SMALL_SIZE, color=theme.foreground),
-            wrapped_text("Fewer observations: less information, a wider interval, a stronger pull to 0."
+            wrapped_text("Every interval has width 0: the fit is singular (next slide)."
+                         if wide.half_width < 1e-6 * (fit.sigma or 1.0) else
+                         "Fewer observations: less information, a wider interval, a stronger pull to 0."
                          if wide.n < narrow.n else
                          "Here the widths differ by more than group size: the spread of x and, for a "
                          "GLMM, the group's mean matter too.", PANEL_REGION.width, theme, size=LABEL_SIZE)
@@ -138,20 +140,23 @@ class Caterpillar(LectureScene):
                   f"Another data set (preset 'singular'): true τ₀ = {sscenario.tau0:g} against σ = "
                   f"{sscenario.sigma:g}, {sfit.n_groups} small {sscenario.group_label}s.")
         tau = spanels[0].tau
+        intercept_zero = "(Intercept)" in found.zero_sd
+        headline = (f"τ̂₀ = {fmt(tau)}: on the boundary τ₀ ≥ 0" if intercept_zero else
+                    "A variance parameter is on its boundary")
         items = [wrapped_text(source, PANEL_REGION.width, theme, size=LABEL_SIZE),
-                 Text(f"τ̂₀ = {fmt(tau)}: on the boundary τ₀ ≥ 0", font=FONT, font_size=SMALL_SIZE,
-                      color=theme.between),
+                 Text(headline, font=FONT, font_size=SMALL_SIZE, color=theme.between),
                  Text("lme4 would warn:", font=FONT, font_size=LABEL_SIZE, color=theme.muted),
                  VGroup(*[code_text(part, theme, size=LABEL_SIZE, color=theme.warning)
                           for part in _two_lines(found.warning)]).arrange(DOWN, aligned_edge=LEFT, buff=0.08),
                  wrapped_text(found.meaning, PANEL_REGION.width, theme, size=LABEL_SIZE)]
         side_panel(*items, buff=0.2)
         self.play(LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.2), run_time=1.2)
+        story = (f"The estimated SD of the intercepts is τ̂₀ = {fmt(tau)}, on the boundary of what an SD "
+                 "can be, so every conditional mode is 0 and every interval collapses onto the fixed effect: "
+                 "for the intercepts the mixed model has become complete pooling." if intercept_zero else
+                 found.meaning)
         self.slide_point("singular", narration=(
-            f"{source} The estimated SD of the intercepts is τ̂₀ = {fmt(tau)}, on the boundary of what "
-            "an SD can be, so every conditional mode is 0 and every interval collapses onto the fixed "
-            "effect: the mixed model has become complete pooling. lme4 warns: boundary (singular) fit: "
-            "see help('isSingular')."))
+            f"{source} {story} lme4 warns: boundary (singular) fit: see help('isSingular')."))
 
         heading = Text("What to do", font=FONT, font_size=SMALL_SIZE, color=theme.foreground)
         steps = [wrapped_text(f"{k + 1}. {text}", PANEL_REGION.width, theme, size=LABEL_SIZE)

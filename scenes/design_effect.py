@@ -154,10 +154,13 @@ class DesignEffect(LectureScene):
                 label.move_to(bar.get_right() + LEFT * (label.width / 2 + 0.1))
                 label.set_color(theme.background)
         ratio = effect.se_ratio
+        claim = (f"Ignoring the {effect.n_groups} groups makes the SE {fmt(ratio)} times too small."
+                 if ratio > 1.05 else
+                 f"Here ignoring the {effect.n_groups} groups barely changes the SE (ratio {fmt(ratio)}): "
+                 "with an ICC this small the groups cost little information.")
         verdict = wrapped_text(
-            f"Ignoring the {effect.n_groups} groups makes the SE {fmt(ratio)} times too small. √deff = "
-            f"{fmt(effect.sqrt_deff)} is that factor for equal groups and no predictor; a predictor that "
-            "varies within groups changes it.", PANEL_REGION.width, theme, size=LABEL_SIZE)
+            f"{claim} √deff = {fmt(effect.sqrt_deff)} is that factor for equal groups and no predictor; a "
+            "predictor that varies within groups changes it.", PANEL_REGION.width, theme, size=LABEL_SIZE)
         self.play(FadeIn(caption), *[GrowFromEdge(bar, LEFT) for bar in bars], run_time=1.0)
         self.play(LaggedStart(*[FadeIn(label) for label in labels], lag_ratio=0.3), run_time=0.8)
         # make room: the group-size note goes, the rest of the panel closes up above the verdict
@@ -168,7 +171,7 @@ class DesignEffect(LectureScene):
         self.play(FadeIn(verdict), run_time=0.6)
         self.slide_point("se", narration=(
             f"Ignore the groups and the standard error of the intercept γ̂₀₀ is {fmt(effect.se_complete)}; "
-            f"the mixed model's is {fmt(effect.se_mixed)}, {fmt(ratio)} times larger. Complete pooling "
+            f"the mixed model's is {fmt(effect.se_mixed)}, {fmt(ratio)} times as large. Complete pooling "
             f"treats every row as independent news. √deff = {fmt(effect.sqrt_deff)} is the factor for "
             "equal groups and no predictor."))
 
