@@ -15,7 +15,8 @@ from tests.estimator.support import formula_of, load
 REFERENCE = Path(__file__).parents[1] / "reference" / "condvar"
 
 
-@pytest.mark.parametrize("name", ["sleepstudy_slope", "sleepstudy_intercept", "grouseticks_poisson"])
+@pytest.mark.parametrize("name", ["sleepstudy_slope", "sleepstudy_intercept", "grouseticks_poisson",
+                                  "cbpp_binomial"])
 def test_intervals_match_lme4_condvar(name):
     case = load(REFERENCE / f"{name}.json")
     result = fit(formula_of(case), case["data"], family=case["family"], trials=case.get("trials"))
