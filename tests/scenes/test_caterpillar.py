@@ -15,7 +15,7 @@ from scenes.theme import fmt
 from tests.pipeline.test_reproduce import pytestmark, run_cli  # noqa: F401  (same skip)
 
 
-@pytest.mark.parametrize("preset", ["small-groups", "fan-in"])
+@pytest.mark.parametrize("preset", ["small-groups", "fan-in", "singular"])
 def test_the_slides_show_the_caterpillars_numbers(tmp_path, preset):
     result = run_cli(tmp_path, "stills", "Caterpillar", "-q", "low", "--preset", preset)
     assert result.returncode == 0, result.stderr
