@@ -1,0 +1,41 @@
+"""OptimiserPath through the console command: the estimate, the minimum criterion and the number
+of evaluations on screen are estimator.profile's for the scene's data (read back from
+screen_numbers.json): the profile curve for a random intercept, the path by evaluation for a GLMM."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator.fit import fit
+from estimator.presets import load_preset
+from estimator.profile import optimiser_path
+from estimator.simulate import simulate
+from scenes.optimiser import crit
+from scenes.theme import fmt
+from tests.pipeline.test_reproduce import pytestmark, run_cli  # noqa: F401  (same skip)
+
+
+@pytest.mark.parametrize("preset, theme", [("default", "light"), ("poisson", "dark")])
+def test_the_slides_show_the_optimisers_path(tmp_path, preset, theme):
+    result = run_cli(tmp_path, "stills", "OptimiserPath", "-q", "low", "--preset", preset, "--theme", theme)
+    assert result.returncode == 0, result.stderr
+    [sidecar] = list((tmp_path / "media").glob(f"*/low-{theme}/screen_numbers.json"))
+    slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["OptimiserPath"]}
+    assert list(slides) == ["surface", "path", "estimate"]
+    scenario = load_preset(preset)
+    table = simulate(scenario).table
+    fitted = fit(scenario.formula, table, family=scenario.family, trials=scenario.trials_column)
+    path = optimiser_path(fitted, scenario.formula, table, scenario.trials_column)
+    texts = lambda slide: " ".join(item["text"] for item in slides[slide])  # noqa: E731
+    estimate = texts("estimate")
+    assert f"minimum {path.criterion}: {crit(path.minimum)}" in estimate
+    if path.curve is not None:
+        assert f"evaluation {path.n_evals} of {path.n_evals}" in texts("path")
+        assert f"θ̂ = {fmt(path.estimate[0])}" in estimate
+        assert f"= {fmt(fitted.re_sd['(Intercept)'])}" in estimate
+        assert f"{crit(float(path.curve[1][0]))}" in texts("surface")
+    else:
+        assert f"{path.n_evals} evaluations" in texts("path")
+        assert f"θ̂₁ (Intercept) = {fmt(path.estimate[0])}" in estimate
+        assert f"τ̂₀ = {fmt(fitted.re_sd['(Intercept)'])}" in estimate
