@@ -3,10 +3,13 @@
 <out>/<scenario-name>-<input-hash>/<quality>-<theme>[-brisk]/   (-brisk: videos at the brisk pace)
     videos/<Scene>.mp4
     stills/png|svg|pdf|png-transparent|svg-transparent|pdf-transparent/<Scene>-NN-<slide>.<ext>
-    lecture/lecture.mp4, lecture.vtt, lecture.srt, handout.pdf      (the whole lecture)
+    lecture/lecture.mp4, lecture.vtt, lecture.srt, handout.pdf,     (the whole lecture)
+            exercises.pdf, answers.pdf                              (its questions and their key)
     slides/deck.html [media/], deck.pptx, deck.pdf                 (every scene's slides)
     parts/<Scene+Scene>/lecture/..., parts/<Scene+Scene>/slides/...  (a chosen subset of scenes)
     manifest.json
+<out>/<scenario-name>-<input-hash>/reproduce/   data.csv, lme4.R, glmmTMB.R, brms.R, statsmodels_fit.py,
+    fit.json, screen_numbers.json, presets/<name>/ (scripts/reproduce/)
 <out>/.cache/   the content-addressed cache (see cache.py)
 """
 from __future__ import annotations
