@@ -123,3 +123,15 @@ def _short_number(value: float) -> str:
     digits = max(1, 2 - int(math.floor(math.log10(abs(value))))) if abs(value) < 100 else 0
     text = f"{round(value, digits):.{digits}f}"
     return "0.0" if float(text) == 0 else text
+
+
+def most_moved(fit) -> tuple[str, float, float] | None:
+    """(label, own intercept, partial-pooling intercept) of the group whose intercept moves most
+    from no to partial pooling (link scale), among groups with an own estimate; None if none has."""
+    own, mixed = coef_pairs(fit, "no_pool"), coef_pairs(fit, "partial")
+    moves = [(abs(b[0] - a[0]), label, a[0], b[0]) for label, a, b in zip(fit.group_labels, own, mixed)
+             if a[0] is not None and b[0] is not None]
+    if not moves:
+        return None
+    _, label, start, end = max(moves)
+    return label, float(start), float(end)

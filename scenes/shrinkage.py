@@ -23,7 +23,7 @@ from scenes.context import input_from_scenario, lecture_input
 from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
                                    build_rows, classic_lambda, finite, intercept_axis_label,
                                    intercepts, lambda_formula, narrated_group, percent,
-                                   row_highlight, row_marks)
+                                   moved_most_answer, row_highlight, row_marks)
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, coef_pairs,
                           filled_mark, fixed_effect_mark, hollow_mark, legend, make_axes, math_tex,
@@ -149,7 +149,8 @@ class ShrinkageDiagram(LectureScene):
         self.play(Create(gm), FadeIn(gm_value), FadeIn(key[1]), run_time=0.8)
         self.play(LaggedStart(*[FadeIn(m, scale=0.5) for m in hollow], lag_ratio=0.06), FadeIn(edges),
                   FadeIn(key[0]), run_time=1.0)
-        self.slide_point("no_pooling")
+        self.slide_point("no_pooling", question=f"When the model pools, which {s.group_label}'s estimate "
+                                                 "will move most toward the grand mean, and why?")
 
         # Section: every estimate slides along its arrow
         moving = VGroup(*[filled_mark(h.get_center(), theme.partial, radius=0.085) for h in hollow])
@@ -158,7 +159,7 @@ class ShrinkageDiagram(LectureScene):
                   *[m.animate.move_to(f) for m, f in zip(moving, filled)], FadeIn(key[2]), run_time=1.6)
         self.add(filled)
         self.remove(moving)
-        self.slide_point("shrinkage")
+        self.slide_point("shrinkage", answer=moved_most_answer(fit, s.group_label))
 
         # Section: lambda_j for the narrated group, numbers substituted
         j = labels.index(focus)

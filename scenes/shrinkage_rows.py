@@ -17,6 +17,7 @@ from scenes.theme import FONT, LABEL_SIZE, fmt
 from scenes.vocab import (INTERCEPT_TERM, LABEL_SLOT, coef_pairs, filled_mark, hollow_mark,
                           make_axes, math_with_label, shrink_arrow)
 from scenes.vocab.glmm_b import edge_label, infinite_mark, link_scale
+from estimator.plotted import most_moved
 
 # lambda with a group label as subscript; the label is drawn by Pango (math_with_label), so any
 # label from a user's CSV shows as written and never breaks TeX.
@@ -185,3 +186,14 @@ def narrated_group(fit, boundary: dict) -> str:
 
 def percent(value) -> str:
     return "NA" if value is None else f"{100 * value:.0f}"
+
+
+def moved_most_answer(fit, group_word: str) -> str:
+    """The answer to the diagram's question, in the fit's numbers."""
+    moved = most_moved(fit)
+    if moved is None:
+        return "No group has an estimate of its own to move."
+    label, start, end = moved
+    return (f"{label} (n = {fit.group_sizes[label]}) moves most, from {fmt(start)} to {fmt(end)}: a "
+            f"{group_word} moves more the smaller it is and the farther its own estimate lies from "
+            "the grand mean.")

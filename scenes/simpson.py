@@ -158,7 +158,8 @@ class SimpsonReversal(LectureScene):
         self.add(title)
         self.play(Create(axes), FadeIn(cloud), run_time=1.2)
         self.play(Create(pooled_line), FadeIn(pooled_row), *[FadeIn(m) for m in extras], run_time=1.2)
-        self.slide_point("pooled")
+        self.slide_point("pooled", question=f"When each {s.group_label} gets its own line, will its slope "
+                                            "point the same way as this pooled line?")
 
         # Section: colour the groups; their own lines appear
         spans = [(float(x[g == j].min()), float(x[g == j].max())) for j in range(len(labels))]
@@ -201,7 +202,7 @@ class SimpsonReversal(LectureScene):
                                                           scale_factor=1.03), run_time=0.8)
         self.play(LaggedStart(*[GrowFromCenter(m) for m in group_marks], lag_ratio=0.08),
                   FadeIn(note), run_time=1.2)
-        self.slide_point("slopes")
+        self.slide_point("slopes", answer=self.values["verdict"])
 
         # Section: the mixed model separates within from between
         partial = model_paths(axes, family, coef_pairs(fit, "partial"), theme, x_spans=spans,
