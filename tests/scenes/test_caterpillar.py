@@ -19,7 +19,7 @@ from tests.pipeline.test_reproduce import pytestmark, run_cli  # noqa: F401  (sa
 def test_the_slides_show_the_caterpillars_numbers(tmp_path, preset):
     result = run_cli(tmp_path, "stills", "Caterpillar", "-q", "low", "--preset", preset)
     assert result.returncode == 0, result.stderr
-    [sidecar] = list((tmp_path / "media").glob("*/low-dark/screen_numbers.json"))
+    [sidecar] = list((tmp_path / "media").glob("*/reproduce/screen_numbers.json"))
     slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["Caterpillar"]}
     assert list(slides) == ["modes", "widths", "singular", "remedies"]
     scenario = load_preset(preset)
@@ -52,7 +52,7 @@ def test_forty_groups_of_a_users_csv_render_with_thinned_labels(tmp_path):
     result = run_cli(tmp_path, "stills", "Caterpillar", "-q", "low", "--data", "many.csv",
                      "--formula", "y ~ x + (1 | group)")
     assert result.returncode == 0, result.stderr
-    [sidecar] = list((tmp_path / "media").glob("*/low-dark/screen_numbers.json"))
+    [sidecar] = list((tmp_path / "media").glob("*/reproduce/screen_numbers.json"))
     slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["Caterpillar"]}
     texts = " ".join(item["text"] for item in slides["modes"])
     [panel] = caterpillar(fit("y ~ x + (1 | group)", table))

@@ -166,8 +166,11 @@ def test_cache_keys_follow_the_preset_a_default_run_draws(tmp_path, monkeypatch)
     simpson = folder / "simpson.toml"
     simpson.write_text(simpson.read_text().replace("seed = 8", "seed = 9"))
     after_default, after_user = keys(True), keys(False)
-    assert {n for n in before_default if before_default[n] != after_default[n]} == {"SimpsonReversal"}
-    assert after_user == before_user            # with the user's input Simpson never draws it
+    # a scene that declares the preset as its fallback (SimpsonDecomposed) re-keys in any run; the
+    # scene that shows it only in the default lecture (SimpsonReversal) only in a default run
+    fallback = {s.name for s in scenes if "simpson" in s.presets}
+    assert {n for n in before_default if before_default[n] != after_default[n]} == {"SimpsonReversal"} | fallback
+    assert {n for n in before_user if before_user[n] != after_user[n]} == fallback
 
 
 def test_a_default_cli_render_draws_the_lecture_preset_and_says_so(tmp_path, monkeypatch):

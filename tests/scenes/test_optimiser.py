@@ -20,7 +20,7 @@ from tests.pipeline.test_reproduce import pytestmark, run_cli  # noqa: F401  (sa
 def test_the_slides_show_the_optimisers_path(tmp_path, preset, theme):
     result = run_cli(tmp_path, "stills", "OptimiserPath", "-q", "low", "--preset", preset, "--theme", theme)
     assert result.returncode == 0, result.stderr
-    [sidecar] = list((tmp_path / "media").glob(f"*/low-{theme}/screen_numbers.json"))
+    [sidecar] = list((tmp_path / "media").glob("*/reproduce/screen_numbers.json"))
     slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["OptimiserPath"]}
     assert list(slides) == ["surface", "path", "estimate"]
     scenario = load_preset(preset)

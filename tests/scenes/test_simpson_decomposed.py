@@ -25,7 +25,7 @@ def _render(out: Path, *args) -> tuple[dict, dict]:
     result = CliRunner().invoke(cli, ["stills", "SimpsonDecomposed", "-q", "low", "--out", str(out), "--json",
                                       *map(str, args)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    [sidecar] = list(out.glob("*/low-*/screen_numbers.json"))
+    [sidecar] = list(out.glob("*/reproduce/screen_numbers.json"))
     slides = {s["slide"]: s["shown"] for s in json.loads(sidecar.read_text())["scenes"]["SimpsonDecomposed"]}
     [manifest] = list(out.glob("*/low-*/manifest.json"))
     [key] = {f["cache_key"] for f in json.loads(manifest.read_text())["files"] if f["scene"] == "SimpsonDecomposed"}
