@@ -15,7 +15,7 @@ import click
 from estimator.family_descriptions import FAMILY_NAMES, family_help
 from scenes.pacing import DEFAULT_PACE, PACES
 from scripts.data_cmds import scenario_options
-from scripts.speech_options import apply_speech, speech_options
+from scripts.speech_options import apply_narration, apply_speech, narration_option, speech_options
 from scripts.pipeline.layout import (QUALITIES, STILL_FORMATS, THEMES, assembled_folder,
                                      stills_folder)
 
@@ -283,11 +283,12 @@ def lecture(scenes, quality, theme, out, parallel, quiet, as_json, pace, voice, 
 @click.option("--pace", type=click.Choice(PACES), default=None,
               help="Which video render the animation is cut from (see `render --pace`) "
                    f"[default: {DEFAULT_PACE}]; the clips are the same at either pace.")
+@narration_option
 @output_options()
 @scenario_options
 @data_options
-def slides(scenes, static, single_file, no_pptx, no_pdf, pace, quality, theme, out, parallel,
-           quiet, as_json, preset, scenario_file, assignments, data, formula, family, trials):
+def slides(scenes, static, single_file, no_pptx, no_pdf, pace, narration_file, quality, theme, out,
+           parallel, quiet, as_json, preset, scenario_file, assignments, data, formula, family, trials):
     """Slide decks of the slide points, in slides/: deck.html (offline: each step plays the
     animation up to the next slide point, then holds its still; S speaker view, F full screen,
     B black), deck.pptx (each slide's animation as a video that plays on a click, narration in
@@ -310,6 +311,7 @@ def slides(scenes, static, single_file, no_pptx, no_pdf, pace, quality, theme, o
     session = _session("slides", preset, scenario_file, assignments, out, quality, theme, parallel,
                        quiet, as_json, data, formula, family, trials,
                        None if static else (pace or DEFAULT_PACE))
+    apply_narration(session, narration_file)   # the speaker notes are the narration
     pptx = not no_pptx
     if pptx:
         try:

@@ -78,6 +78,19 @@ def test_own_words_reach_captions_handout_and_voice(tmp_path, monkeypatch):
     assert "Les observations" in (folder / "lecture.vtt").read_text(encoding="utf-8")
 
 
+def test_own_words_reach_the_decks_speaker_notes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("fr.toml").write_text(f'[TitleCard]\nmodel = "{FRENCH}"\n', encoding="utf-8")
+    result = run("slides", "TitleCard", "--static", "-q", "low", "--no-pptx", "--no-pdf",
+                 "--narration", "fr.toml", "--json")
+    assert result.exit_code == 0, result.output
+    [deck] = [Path(f) for f in json.loads(result.stdout)["files"] if f.endswith("deck.html")]
+    page = deck.read_text(encoding="utf-8")
+    assert "Les observations viennent en groupes." in page and "γ̂₀₀" in page
+    one_line_error(run("slides", "TitleCard", "--static", "-q", "low", "--narration", "missing.toml"),
+                   "missing.toml")
+
+
 @pytest.mark.parametrize("content, fragments", [
     ('[NoSuchScene]\nx = "y"\n', ("scene 'NoSuchScene' is unknown", "TitleCard")),
     ('[TitleCard]\nnope = "y"\n', ("TitleCard has no slide point 'nope'", "its slide points are model")),
