@@ -51,7 +51,9 @@ class RepeatedSampling(LectureScene):
         finite = np.concatenate([v[np.isfinite(v)] for v in shown.values()])
         reach = float(np.quantile(np.abs(finite), 0.995)) * 1.1 if finite.size else 1.0
         sizes = result.sizes[:SHOWN]
-        panels, axes = self._panels((float(sizes.min()) - 1, float(sizes.max()) + 1), (-reach, reach),
+        # round the size axis to tens: three narrow panels have room for about three tick numbers
+        size_lim = (10.0 * np.floor((sizes.min() - 1) / 10), 10.0 * np.ceil((sizes.max() + 1) / 10))
+        panels, axes = self._panels(size_lim, (-reach, reach),
                                     lecture.scenario.group_label)
         self.play(FadeIn(panels), run_time=1.0)
         colors = {"complete": theme.complete, "no_pool": theme.no_pool, "partial": theme.partial}
@@ -109,10 +111,12 @@ class RepeatedSampling(LectureScene):
         for k, method in enumerate(METHODS):
             region = Region(PLOT_REGION.left + k * width, PLOT_REGION.left + (k + 1) * width - 0.15,
                             PLOT_REGION.bottom + 0.35, PLOT_REGION.top - 0.45)
-            ax = make_axes(x_lim, y_lim, f"{group_label} size n", "error" if k == 0 else "", theme,
-                           region=region, n_x=3, n_y=5)
+            ax = make_axes(x_lim, y_lim, "size n", "error" if k == 0 else "", theme,
+                           region=region, n_x=2, n_y=5)
             heading = Text(NAMES[method], font=FONT, font_size=SMALL_SIZE, color=theme.foreground)
-            heading.next_to(ax, UP, buff=0.1)
+            if heading.width > 0.85 * width:   # three panels side by side: each heading in its own
+                heading.scale_to_fit_width(0.85 * width)
+            heading.move_to([(region.left + region.right) / 2, region.top + heading.height / 2 + 0.1, 0])
             zero = ax.c2p(x_lim[0], 0), ax.c2p(x_lim[1], 0)
             group.add(ax, heading, DashedLine(*zero, color=theme.muted, stroke_width=1.5))
             axes.append(ax)
