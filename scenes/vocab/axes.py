@@ -111,15 +111,20 @@ def _tick_text(value: float, step: float) -> str:
 
 def _fitting_ticks(lim, n: int, length: float, label, needed):
     """Round ticks for `lim` with about n intervals, fewer if their numbers (made by `label`)
-    would need more than `length` (as measured by `needed`). Returns ((start, stop, step),
-    values, number mobjects)."""
+    would need more than `length` (as measured by `needed`). When even two intervals' numbers do
+    not fit (a narrow inset chart, long numbers), the ticks stay and only every k-th tick is
+    numbered, with the smallest k that fits, so numbers never run into each other. Returns
+    ((start, stop, step), numbered values, their number mobjects)."""
     for m in range(n, 1, -1):
         start, stop, step = nice_ticks(*lim, n=m)
         values = list(np.arange(start, stop + step / 2, step))
         numbers = [label(_tick_text(v, step)) for v in values]
-        if needed(numbers) <= length or m == 2:
+        if needed(numbers) <= length:
             return (start, stop, step), values, numbers
-    raise AssertionError("unreachable")
+    for k in range(2, len(values)):
+        if needed(numbers[::k]) <= length:
+            return (start, stop, step), values[::k], numbers[::k]
+    return (start, stop, step), values[:1], numbers[:1]
 
 
 MIN_AXIS_LABEL_SIZE = 14    # an axis title shrinks no further (still readable at 720p)
