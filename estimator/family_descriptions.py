@@ -25,7 +25,8 @@ class FamilyDescription:
     `lme4_call` and the others.
 
     latent_variance_*: the residual variance on the link (latent) scale in the ICC's
-    denominator, tau0^2 / (tau0^2 + that), with `latent_variance_note` saying where it comes from.
+    denominator, tau0^2 / (tau0^2 + that), with `latent_variance_note` saying where it comes from
+    and `latent_variance_words` naming it on screen; `latent_scale_words` names that scale.
     mean_bounds: the range the mean can take on the response scale (None: unbounded), so plots
     of the response never show impossible values (a count below 0, a probability above 1).
     """
@@ -45,6 +46,8 @@ class FamilyDescription:
     latent_variance_tex: str
     latent_variance_plain: str
     latent_variance_note: str
+    latent_variance_words: str
+    latent_scale_words: str
     lme4_family: str | None
     glmmtmb_family: str
     brms_family: str
@@ -135,6 +138,7 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         inverse_tex=r"\mu_{ij} = \eta_{ij}", inverse_plain="mu = eta",
         latent_variance_tex=r"\hat\sigma^2", latent_variance_plain="sigma^2",
         latent_variance_note="the residual variance itself: the outcome's own scale is the latent one",
+        latent_variance_words="the residual variance σ̂²", latent_scale_words="the outcome's scale",
         lme4_family=None, glmmtmb_family="gaussian", brms_family="gaussian()",
         reference_fitter="lme4", mean_bounds=(None, None),
         guide=("Gaussian: continuous outcomes with roughly symmetric, constant spread around each "
@@ -148,6 +152,8 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         latent_variance_tex=r"\log(1 + 1/\hat\mu)", latent_variance_plain="log(1 + 1/mu)",
         latent_variance_note=("the lognormal approximation at the mean count "
                               f"mu = exp(fixed intercept) ({_NAKAGAWA})"),
+        latent_variance_words="log(1 + 1/μ̂), μ̂ = exp(γ̂₀₀): lognormal approximation",
+        latent_scale_words="the latent log-rate scale",
         lme4_family="poisson", glmmtmb_family="poisson", brms_family="poisson()",
         reference_fitter="lme4", mean_bounds=(0.0, None),
         guide=("Poisson: counts of events per unit or period take the log link, which keeps the "
@@ -162,6 +168,8 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         latent_variance_tex=r"\pi^2/3", latent_variance_plain="pi^2/3",
         latent_variance_note=("the variance of the standard logistic distribution, the "
                               "latent-variable scale of the logit link (pi^2/3 = 3.29)"),
+        latent_variance_words="π²/3, the variance of the logistic distribution (logit link)",
+        latent_scale_words="the latent log-odds scale",
         lme4_family="binomial", glmmtmb_family="binomial", brms_family="bernoulli()",
         reference_fitter="lme4", mean_bounds=(0.0, 1.0),
         guide=("Logistic: yes/no outcomes, or successes out of n trials, take the logit link, which "
@@ -176,6 +184,8 @@ DESCRIPTIONS: dict[str, FamilyDescription] = {d.name: d for d in (
         latent_variance_note=("the lognormal approximation with the fitted shape nu "
                               f"({_NAKAGAWA}); trigamma(shape), the exact variance of log y, "
                               "is the alternative and is not used"),
+        latent_variance_words="log(1 + 1/ν̂), ν̂ the Gamma shape: lognormal approximation",
+        latent_scale_words="the latent log scale",
         lme4_family='Gamma(link = "log")', glmmtmb_family='Gamma(link = "log")',
         brms_family='Gamma(link = "log")',
         reference_fitter="glmmTMB", mean_bounds=(0.0, None),

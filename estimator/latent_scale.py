@@ -10,7 +10,8 @@ Johnson & Schielzeth 2017):
   Gamma     log(1 + 1/shape) = log(1 + CV^2) (lognormal approximation). The alternative
             trigamma(shape), the exact variance of log y under the Gamma, is given beside it
             (`alternative`) but not used, so the ICC here equals FitResult.icc.
-ICC = tau0^2 / (tau0^2 + residual), at x = 0 (the intercept's variance only).
+ICC = tau0^2 / (tau0^2 + residual), at x = 0 (the intercept's variance only). Each family object
+computes its residual (`latent_residual_variance`); estimator/family_descriptions.py writes it.
 """
 from __future__ import annotations
 
@@ -20,19 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import polygamma
 
-INTERCEPT = "(Intercept)"
+from estimator.families import get_family
+from estimator.family_descriptions import describe_family
 
-# How each family's residual variance is written and named on screen and in narration.
-RESIDUAL_TEX = {"gaussian": r"\hat\sigma^2", "binomial": r"\pi^2/3",
-                "poisson": r"\log(1 + 1/\hat\mu)", "gamma": r"\log(1 + 1/\hat\nu)"}
-RESIDUAL_WORDS = {
-    "gaussian": "the residual variance σ̂²",
-    "binomial": "π²/3, the variance of the logistic distribution (logit link)",
-    "poisson": "log(1 + 1/μ̂), μ̂ = exp(γ̂₀₀): lognormal approximation",
-    "gamma": "log(1 + 1/ν̂), ν̂ the Gamma shape: lognormal approximation",
-}
-SCALE_WORDS = {"gaussian": "the outcome's scale", "binomial": "the latent log-odds scale",
-               "poisson": "the latent log-rate scale", "gamma": "the latent log scale"}
+INTERCEPT = "(Intercept)"
 
 
 @dataclass(frozen=True)
@@ -52,29 +44,15 @@ class LatentSplit:
 
     @property
     def residual_tex(self) -> str:
-        return RESIDUAL_TEX[self.family]
+        return describe_family(self.family).latent_variance_tex
 
     @property
     def residual_words(self) -> str:
-        return RESIDUAL_WORDS[self.family]
+        return describe_family(self.family).latent_variance_words
 
     @property
     def scale_words(self) -> str:
-        return SCALE_WORDS[self.family]
-
-
-def residual_variance(family: str, sigma: float | None = None, intercept: float = 0.0,
-                      shape: float | None = None) -> float:
-    """The family's latent residual variance (module doc)."""
-    if family == "gaussian":
-        return float(sigma) ** 2
-    if family == "binomial":
-        return math.pi ** 2 / 3
-    if family == "poisson":
-        return float(np.logaddexp(0.0, -intercept))    # log(1 + exp(-b0)), no overflow
-    if family == "gamma":
-        return float(np.log1p(1.0 / shape)) if shape else math.nan
-    raise ValueError(f"family '{family}' is unknown: use gaussian, poisson, binomial or gamma")
+        return describe_family(self.family).latent_scale_words
 
 
 def latent_split(fit) -> LatentSplit:
@@ -84,7 +62,8 @@ def latent_split(fit) -> LatentSplit:
     k = fit.re_terms.index(INTERCEPT)
     tau2 = float(fit.re_cov[k][k])
     intercept = float(fit.fixef.get(INTERCEPT, 0.0))
-    residual = residual_variance(fit.family, sigma=fit.sigma, intercept=intercept, shape=fit.shape)
+    residual = get_family(fit.family).latent_residual_variance(sigma=fit.sigma, intercept=intercept,
+                                                               shape=fit.shape)
     total = tau2 + residual
     icc = tau2 / total if total > 0 else 0.0
     mu = math.exp(intercept) if fit.family == "poisson" else None

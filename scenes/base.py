@@ -31,6 +31,7 @@ from typing import Callable, ClassVar
 
 from manim import Scene
 
+from estimator.family_descriptions import FAMILY_NAMES
 from scenes import reads
 from scenes.narration import fill_narration
 from scenes.screen_text import screen_numbers
@@ -81,7 +82,7 @@ class LectureScene(Scene):
     description: ClassVar[str] = ""
     slides: ClassVar[tuple[tuple[str, str], ...]] = ()
     needs_truth: ClassVar[bool] = False
-    families: ClassVar[tuple[str, ...]] = ("gaussian", "poisson", "binomial", "gamma")
+    families: ClassVar[tuple[str, ...]] = FAMILY_NAMES    # every family, unless a scene says
     reads_input: ClassVar[bool] = False
     presets: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()

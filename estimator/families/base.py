@@ -20,7 +20,6 @@ class Family:
     name = ""
     link_name = ""
     has_dispersion = False
-    icc_definition = ""
 
     def link(self, mu):
         raise NotImplementedError

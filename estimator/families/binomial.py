@@ -12,7 +12,6 @@ from estimator.families.base import Family, RowLikelihood, RowTerms, clip_eta, y
 class Binomial(Family):
     name = "binomial"
     link_name = "logit"
-    icc_definition = "tau0^2 / (tau0^2 + pi^2/3) (latent logistic scale)"
 
     def link(self, mu):
         return logit(mu)

@@ -15,7 +15,6 @@ from estimator.families.base import Family, LogLink, RowLikelihood, RowTerms
 class Gamma(LogLink, Family):
     name = "gamma"
     has_dispersion = True
-    icc_definition = "tau0^2 / (tau0^2 + log(1 + 1/shape)) (lognormal approximation)"
 
     def variance(self, mu):
         return np.asarray(mu, float) ** 2

@@ -10,7 +10,6 @@ class Gaussian(Family):
     name = "gaussian"
     link_name = "identity"
     has_dispersion = True
-    icc_definition = "tau0^2 / (tau0^2 + sigma^2)"
 
     def link(self, mu):
         return np.asarray(mu, float)

@@ -14,7 +14,6 @@ from estimator.families.base import Family, LogLink, RowLikelihood, RowTerms, y_
 
 class Poisson(LogLink, Family):
     name = "poisson"
-    icc_definition = "tau0^2 / (tau0^2 + log(1 + 1/mu)), mu = exp(fixed intercept) (Nakagawa et al. 2017)"
 
     def variance(self, mu):
         return np.asarray(mu, float)
