@@ -47,23 +47,38 @@ class _Pages:
         self.number += 1
 
 
+CONTENTS_SIZES, CONTENTS_LEADING = (10.5, 10, 9.5, 9), 1.4  # smaller before a second page
+TITLE_BASELINE = 190  # where the title stands when the page has room for it and the contents
+
+
 def _title_pages(ctx, pages: _Pages, title: str, subtitle_lines: list[str],
                  contents: list[str]) -> None:
-    """The title, the run's description and the numbered contents, continued on further pages
-    when the lecture has more scenes than one page lists."""
-    y = draw_text(ctx, MARGIN, 190, title, 26, bold=True, width=WIDTH) + 8
+    """The title, the run's description and the numbered contents. To keep a long contents
+    list on the title page the title moves up (to the top margin at most) and the list's type
+    gets smaller (to 9 pt at least); a longer one continues on the next page under a heading,
+    never splitting an entry across pages."""
+    head = (text_height(ctx, title, 26, WIDTH, bold=True) + 8 + 24 + 13 * 1.35
+            + sum(text_height(ctx, line, 11, WIDTH) for line in subtitle_lines))
+    for size in CONTENTS_SIZES:
+        entries = [wrap(ctx, f"{i}. {entry}", size, WIDTH - 10)
+                   for i, entry in enumerate(contents, start=1)]
+        step = size * CONTENTS_LEADING
+        below_title = head + step * sum(len(lines) for lines in entries)
+        if MARGIN + 26 + below_title <= BOTTOM:
+            break
+    y = max(MARGIN + 26, min(TITLE_BASELINE, BOTTOM - below_title))
+    y = draw_text(ctx, MARGIN, y, title, 26, bold=True, width=WIDTH) + 8
     for line in subtitle_lines:
         y = draw_text(ctx, MARGIN, y, line, 11, color=(0.35, 0.35, 0.35), width=WIDTH)
     y += 24
     if contents:
         y = draw_text(ctx, MARGIN, y, "Contents", 13, bold=True)
-    size, step = 10.5, 10.5 * 1.4
-    for i, entry in enumerate(contents, start=1):
-        for line in wrap(ctx, f"{i}. {entry}", size, WIDTH - 10):
-            if y > BOTTOM:
-                pages.end_page()
-                y = MARGIN + size
-            y = draw_text(ctx, MARGIN + 10, y, line, size, leading=1.4)
+    for lines in entries:
+        if y + step * (len(lines) - 1) > BOTTOM:
+            pages.end_page()
+            y = draw_text(ctx, MARGIN, MARGIN + 13, "Contents (continued)", 13, bold=True)
+        for line in lines:
+            y = draw_text(ctx, MARGIN + 10, y, line, size, leading=CONTENTS_LEADING)
     pages.end_page()
 
 

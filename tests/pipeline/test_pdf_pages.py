@@ -99,13 +99,17 @@ def test_the_answer_key_holds_the_answers_and_the_sheet_does_not(tmp_path, still
 
 
 def test_a_long_contents_list_continues_on_the_next_page_and_the_numbers_follow(tmp_path, still):
-    contents = [f"Scene {k}: what it shows, in a sentence that is long enough to wrap on the page."
+    contents = [f"Scene {k}: what it shows, in a sentence that is long enough to wrap onto a second "
+                "line of the contents, as a real description does."
                 for k in range(1, 61)]
     slides = [HandoutSlide("Scene", k, "point", "Short narration.", still) for k in range(1, 4)]
     write_handout(tmp_path / "handout.pdf", "Title", ["subtitle"], contents, slides)
     pages = layout(tmp_path / "handout.pdf")
     text = [[s for _, s in p["text"]] for p in pages]
     assert any("60. Scene 60" in s for s in text[1] + text[2])      # the list is not cut off
+    assert any("Contents (continued)" in s for s in text[1])
+    for lines in text:   # no entry split across pages: each page ends as many entries as it starts
+        assert sum(": what it shows" in s for s in lines) == sum(s.strip().endswith("does.") for s in lines)
     for page in pages:
         assert all(y <= PAGE_H - MARGIN + 12 for y, s in page["text"] if not s.strip().isdigit())
     numbers = [next(s for y, s in p["text"] if y > PAGE_H - MARGIN) for p in pages[1:]]
