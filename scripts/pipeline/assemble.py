@@ -66,8 +66,8 @@ def build_lecture(session, jobs: list[SceneJob], burn_captions: bool = False) ->
 
     videos = [job.found["mp4"] for job in jobs]
     key = make_key({"product": "lecture", "videos": [obj.key for obj in videos],
-                    "code": _code_hash("captions.py", "handout.py", "encode.py", "exercises.py",
-                                       "lecture_audio.py"),
+                    "code": _code_hash("captions.py", "handout.py", "pdf_pages.py", "encode.py",
+                                       "exercises.py", "lecture_audio.py"),
                     "narration": files_hash(HERE.parent.parent / "scenes" / "narration.py"),
                     "subtitle": _subtitle_lines(session), "title": LECTURE_TITLE,
                     "burn_captions": burn_captions})

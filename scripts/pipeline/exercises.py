@@ -9,14 +9,11 @@ and keep the second.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import cairo
-
-from scripts.pipeline.capture import FIXED_DATE
-from scripts.pipeline.handout import MARGIN, PAGE_H, PAGE_W, _image_surface, _text
+from scripts.pipeline.handout import MARGIN, PAGE_H, PAGE_W, WIDTH
+from scripts.pipeline.pdf_pages import draw_text, paint_image, pdf_document, text_height, two_per_page
 
 
 @dataclass(frozen=True)
@@ -51,69 +48,56 @@ def exercises_from(jobs, product: str = "mp4") -> list[Exercise]:
     return found
 
 
-def _figure(ctx, image_path: Path, y: float, max_h: float) -> float:
-    width = PAGE_W - 2 * MARGIN
-    image = _image_surface(image_path)
-    aspect = image.get_height() / image.get_width()
-    shown_w = min(width, max_h / aspect)
-    shown_h = shown_w * aspect
-    x = MARGIN + (width - shown_w) / 2
-    ctx.save()
-    ctx.translate(x, y)
-    ctx.scale(shown_w / image.get_width(), shown_h / image.get_height())
-    ctx.set_source_surface(image, 0, 0)
-    ctx.get_source().set_filter(cairo.FILTER_GOOD)
-    ctx.paint()
-    ctx.restore()
-    return y + shown_h + 14
+ANSWER_ROOM = 60  # points under a question for the two lines to write the answer on
+MIN_FIGURE = 60  # points: a still smaller than this is left out rather than printed unreadably
+TEXT_SIZE = 11
+GAP = 12
+
+
+def _text_height(ctx, paragraphs: list[str]) -> float:
+    """The height of an item's heading and paragraphs as `_item` draws them."""
+    return 12 + TEXT_SIZE * 1.35 + sum(2 + text_height(ctx, text, TEXT_SIZE, WIDTH) for text in paragraphs)
+
+
+def _item(ctx, heading: str, paragraphs: list[str], image: Path | None, top: float,
+          bottom: float, space_for_answer: bool) -> None:
+    """One question (or answer) in the page region top..bottom: heading, text, the still as
+    large as the region leaves room for, then (on the sheet) lines to write the answer on."""
+    y = draw_text(ctx, MARGIN, top + 12, heading, TEXT_SIZE, bold=True, color=(0.2, 0.2, 0.2))
+    for text in paragraphs:
+        y = draw_text(ctx, MARGIN, y + 2, text, TEXT_SIZE, width=WIDTH)
+    room = bottom - y - 4 - (ANSWER_ROOM if space_for_answer else 10)
+    if image is not None and room > MIN_FIGURE:
+        placed = paint_image(ctx, image, (MARGIN, y + 4, WIDTH, room))
+        y = placed[1] + placed[3] + 14
+    if space_for_answer:
+        ctx.set_source_rgb(0.75, 0.75, 0.75)
+        ctx.set_line_width(0.5)
+        for k in range(2):
+            ctx.move_to(MARGIN, y + 18 + 18 * k)
+            ctx.line_to(PAGE_W - MARGIN, y + 18 + 18 * k)
+        ctx.stroke()
 
 
 def _write(target: Path, title: str, subtitle_lines: list[str], items: list[tuple[str, list[str], Path | None]],
            space_for_answer: bool) -> None:
-    """One PDF: a title block, then one item per half page (heading, text, still)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    surface = cairo.PDFSurface(str(tmp), PAGE_W, PAGE_H)
-    for key in (cairo.PDFMetadata.CREATE_DATE, cairo.PDFMetadata.MOD_DATE):
-        surface.set_metadata(key, FIXED_DATE)
-    surface.set_metadata(cairo.PDFMetadata.TITLE, title)
-    surface.set_metadata(cairo.PDFMetadata.CREATOR, "glmm-explainer")
-    ctx = cairo.Context(surface)
-    width = PAGE_W - 2 * MARGIN
-    half = (PAGE_H - 2 * MARGIN) / 2
-    try:
-        y = _text(ctx, MARGIN, MARGIN + 20, title, 20, bold=True, width=width)
+    """One PDF: a title block, then one item per half page (the first page's halves share what
+    the title leaves), each kept above the bottom margin."""
+    with pdf_document(target, PAGE_W, PAGE_H, title) as ctx:
+        y = draw_text(ctx, MARGIN, MARGIN + 20, title, 20, bold=True, width=WIDTH)
         for line in subtitle_lines:
-            y = _text(ctx, MARGIN, y, line, 10, color=(0.35, 0.35, 0.35), width=width)
+            y = draw_text(ctx, MARGIN, y, line, 10, color=(0.35, 0.35, 0.35), width=WIDTH)
         if not items:
-            _text(ctx, MARGIN, y + 20, "The scenes rendered pose no questions.", 11, width=width)
-        slot_top, on_page = y + 14, 0
-        for heading, paragraphs, image in items:
-            if on_page == 2 or slot_top + 120 > PAGE_H - MARGIN:
+            draw_text(ctx, MARGIN, y + 20, "The scenes rendered pose no questions.", 11, width=WIDTH)
+        reserve = ANSWER_ROOM if space_for_answer else 10
+        needs = [_text_height(ctx, paragraphs) + 4 + reserve + (MIN_FIGURE if image else 0)
+                 for _, paragraphs, image in items]
+        places = two_per_page(needs, y + 14, MARGIN, PAGE_H - MARGIN, GAP)
+        for k, ((heading, paragraphs, image), (page, top, bottom)) in enumerate(zip(items, places)):
+            if k and page != places[k - 1][0]:
                 ctx.show_page()
-                slot_top, on_page = MARGIN, 0
-            y = _text(ctx, MARGIN, slot_top + 12, heading, 11, bold=True, color=(0.2, 0.2, 0.2))
-            for text in paragraphs:
-                y = _text(ctx, MARGIN, y + 2, text, 11, width=width)
-            room = slot_top + half - y - (60 if space_for_answer else 10)
-            if image is not None and room > 60:
-                y = _figure(ctx, image, y + 4, room)
-            if space_for_answer:
-                ctx.set_source_rgb(0.75, 0.75, 0.75)
-                ctx.set_line_width(0.5)
-                for k in range(2):
-                    ctx.move_to(MARGIN, y + 18 + 18 * k)
-                    ctx.line_to(PAGE_W - MARGIN, y + 18 + 18 * k)
-                ctx.stroke()
-            slot_top += half
-            on_page += 1
+            _item(ctx, heading, paragraphs, image, top, bottom, space_for_answer)
         ctx.show_page()
-        surface.finish()
-        os.replace(tmp, target)
-    except BaseException:
-        surface.finish()
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_exercises(folder: Path, title: str, subtitle_lines: list[str], exercises: list[Exercise]) -> None:

@@ -1,24 +1,27 @@
-"""The PDF handout: a title page, then every slide still with its narration, two per A4 page.
+"""The PDF handout: a title page with the contents, then every slide still with its narration,
+two per A4 page.
 
-Drawn with cairo (no LaTeX): images are placed at the page width, narration wrapped with the
-font's own metrics. The creation date is fixed, so the same stills give the same PDF.
+Images are placed at the page width, narration wrapped with the font's own metrics (both by
+scripts/pipeline/pdf_pages.py, which also fixes the dates, so the same stills give the same PDF).
+A contents list longer than the title page continues on the next page, and a slide whose
+narration leaves too little room for its still in half a page gets a page of its own.
 """
 from __future__ import annotations
 
-import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import cairo
-from PIL import Image
-
-from scenes.theme import FONT  # the lecture's font (`glmm-explainer doctor` checks it is installed)
-from scripts.pipeline.capture import FIXED_DATE
+from scripts.pipeline.pdf_pages import draw_text, paint_image, pdf_document, text_height, two_per_page, wrap
 
 PAGE_W, PAGE_H = 595.28, 841.89  # A4 in points
 MARGIN = 48
-MAX_IMAGE_WIDTH = 1920
+WIDTH = PAGE_W - 2 * MARGIN
+BOTTOM = PAGE_H - MARGIN
+SLOT_GAP = 16
+MIN_FIGURE = 120  # points: a 16:9 still smaller than this is too small to read on paper
+HEADING_H = 11 + 11 * 1.35  # the slide heading's baseline offset plus its line
+NARRATION_SIZE, NARRATION_LEADING = 10, 1.35
+GREY = (0.5, 0.5, 0.5)
 
 
 @dataclass(frozen=True)
@@ -30,100 +33,79 @@ class HandoutSlide:
     image: Path
 
 
-def _wrap(ctx, text: str, width: float) -> list[str]:
-    lines, current = [], ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        if current and ctx.text_extents(trial).x_advance > width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    if current:
-        lines.append(current)
-    return lines
+class _Pages:
+    """Counts pages and ends each one with its number (the title page has none), so page
+    numbers stay right however many pages the contents take."""
+
+    def __init__(self, ctx):
+        self.ctx, self.number = ctx, 1
+
+    def end_page(self) -> None:
+        if self.number > 1:
+            draw_text(self.ctx, PAGE_W / 2 - 4, PAGE_H - 24, f"{self.number}", 8, color=GREY)
+        self.ctx.show_page()
+        self.number += 1
 
 
-def _text(ctx, x: float, y: float, text: str, size: float, bold: bool = False,
-          color=(0.1, 0.1, 0.1), width: float | None = None, leading: float = 1.35) -> float:
-    """Draw (wrapped) text with its first baseline at y; returns the y below the last line."""
-    ctx.select_font_face(FONT, cairo.FONT_SLANT_NORMAL,
-                         cairo.FONT_WEIGHT_BOLD if bold else cairo.FONT_WEIGHT_NORMAL)
-    ctx.set_font_size(size)
-    ctx.set_source_rgb(*color)
-    for line in (_wrap(ctx, text, width) if width else [text]):
-        ctx.move_to(x, y)
-        ctx.show_text(line)
-        y += size * leading
-    return y
+CONTENTS_SIZES, CONTENTS_LEADING = (10.5, 10, 9.5, 9), 1.4  # smaller before a second page
+TITLE_BASELINE = 190  # where the title stands when the page has room for it and the contents
 
 
-def _image_surface(path: Path) -> cairo.ImageSurface:
-    image = Image.open(path).convert("RGB")
-    if image.width > MAX_IMAGE_WIDTH:
-        height = round(image.height * MAX_IMAGE_WIDTH / image.width)
-        image = image.resize((MAX_IMAGE_WIDTH, height), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    buffer.seek(0)
-    return cairo.ImageSurface.create_from_png(buffer)
+def _title_pages(ctx, pages: _Pages, title: str, subtitle_lines: list[str],
+                 contents: list[str]) -> None:
+    """The title, the run's description and the numbered contents. To keep a long contents
+    list on the title page the title moves up (to the top margin at most) and the list's type
+    gets smaller (to 9 pt at least); a longer one continues on the next page under a heading,
+    never splitting an entry across pages."""
+    head = (text_height(ctx, title, 26, WIDTH, bold=True) + 8 + 24 + 13 * 1.35
+            + sum(text_height(ctx, line, 11, WIDTH) for line in subtitle_lines))
+    for size in CONTENTS_SIZES:
+        entries = [wrap(ctx, f"{i}. {entry}", size, WIDTH - 10)
+                   for i, entry in enumerate(contents, start=1)]
+        step = size * CONTENTS_LEADING
+        below_title = head + step * sum(len(lines) for lines in entries)
+        if MARGIN + 26 + below_title <= BOTTOM:
+            break
+    y = max(MARGIN + 26, min(TITLE_BASELINE, BOTTOM - below_title))
+    y = draw_text(ctx, MARGIN, y, title, 26, bold=True, width=WIDTH) + 8
+    for line in subtitle_lines:
+        y = draw_text(ctx, MARGIN, y, line, 11, color=(0.35, 0.35, 0.35), width=WIDTH)
+    y += 24
+    if contents:
+        y = draw_text(ctx, MARGIN, y, "Contents", 13, bold=True)
+    for lines in entries:
+        if y + step * (len(lines) - 1) > BOTTOM:
+            pages.end_page()
+            y = draw_text(ctx, MARGIN, MARGIN + 13, "Contents (continued)", 13, bold=True)
+        for line in lines:
+            y = draw_text(ctx, MARGIN + 10, y, line, size, leading=CONTENTS_LEADING)
+    pages.end_page()
+
+
+def _narration_height(ctx, slide: HandoutSlide) -> float:
+    return text_height(ctx, slide.narration, NARRATION_SIZE, WIDTH, leading=NARRATION_LEADING)
+
+
+def _slide(ctx, slide: HandoutSlide, top: float, bottom: float) -> None:
+    """One slide in the page region top..bottom: heading, the still as large as the narration
+    leaves room for, then the narration."""
+    y = draw_text(ctx, MARGIN, top + 11, f"{slide.scene_title}  ·  {slide.index}. {slide.name}",
+                  11, bold=True, color=(0.2, 0.2, 0.2))
+    room = bottom - y - 14 - _narration_height(ctx, slide)
+    placed = paint_image(ctx, slide.image, (MARGIN, y, WIDTH, room), border=(0.8, 0.8, 0.8))
+    below = placed[1] + placed[3] if placed else y
+    draw_text(ctx, MARGIN, below + 16, slide.narration, NARRATION_SIZE, width=WIDTH,
+              leading=NARRATION_LEADING)
 
 
 def write_handout(target: Path, title: str, subtitle_lines: list[str], contents: list[str],
                   slides: list[HandoutSlide]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    surface = cairo.PDFSurface(str(tmp), PAGE_W, PAGE_H)
-    for key in (cairo.PDFMetadata.CREATE_DATE, cairo.PDFMetadata.MOD_DATE):
-        surface.set_metadata(key, FIXED_DATE)
-    surface.set_metadata(cairo.PDFMetadata.TITLE, title)
-    surface.set_metadata(cairo.PDFMetadata.CREATOR, "glmm-explainer")
-    ctx = cairo.Context(surface)
-    width = PAGE_W - 2 * MARGIN
-    try:
-        # Title page
-        y = _text(ctx, MARGIN, 190, title, 26, bold=True, width=width)
-        y += 8
-        for line in subtitle_lines:
-            y = _text(ctx, MARGIN, y, line, 11, color=(0.35, 0.35, 0.35), width=width)
-        y += 24
-        if contents:
-            y = _text(ctx, MARGIN, y, "Contents", 13, bold=True)
-            for i, line in enumerate(contents, start=1):
-                y = _text(ctx, MARGIN + 10, y, f"{i}. {line}", 10.5, width=width - 10, leading=1.4)
-        ctx.show_page()
-        # Two slides per page, each in its own half
-        half = (PAGE_H - 2 * MARGIN - 16) / 2
-        for page_start in range(0, len(slides), 2):
-            for k, slide in enumerate(slides[page_start:page_start + 2]):
-                top = MARGIN + k * (half + 16)
-                y = _text(ctx, MARGIN, top + 11, f"{slide.scene_title}  ·  {slide.index}. {slide.name}",
-                          11, bold=True, color=(0.2, 0.2, 0.2))
-                ctx.select_font_face(FONT, cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_NORMAL)
-                ctx.set_font_size(10)
-                text_h = len(_wrap(ctx, slide.narration, width)) * 13.5
-                image = _image_surface(slide.image)
-                aspect = image.get_height() / image.get_width()
-                shown_w = min(width, (half - (y - top) - 14 - text_h) / aspect)
-                shown_h = shown_w * aspect
-                x = MARGIN + (width - shown_w) / 2
-                ctx.save()
-                ctx.translate(x, y)
-                ctx.scale(shown_w / image.get_width(), shown_h / image.get_height())
-                ctx.set_source_surface(image, 0, 0)
-                ctx.get_source().set_filter(cairo.FILTER_GOOD)
-                ctx.paint()
-                ctx.restore()
-                ctx.set_source_rgb(0.8, 0.8, 0.8)
-                ctx.set_line_width(0.5)
-                ctx.rectangle(x, y, shown_w, shown_h)
-                ctx.stroke()
-                _text(ctx, MARGIN, y + shown_h + 16, slide.narration, 10, width=width)
-            _text(ctx, PAGE_W / 2 - 4, PAGE_H - 24, f"{page_start // 2 + 2}", 8, color=(0.5, 0.5, 0.5))
-            ctx.show_page()
-        surface.finish()
-        os.replace(tmp, target)
-    except BaseException:
-        surface.finish()
-        tmp.unlink(missing_ok=True)
-        raise
+    with pdf_document(target, PAGE_W, PAGE_H, title) as ctx:
+        pages = _Pages(ctx)
+        _title_pages(ctx, pages, title, subtitle_lines, contents)
+        needs = [HEADING_H + 14 + _narration_height(ctx, s) + MIN_FIGURE for s in slides]
+        places = two_per_page(needs, MARGIN, MARGIN, BOTTOM, SLOT_GAP)
+        for k, (slide, (page, top, bottom)) in enumerate(zip(slides, places)):
+            _slide(ctx, slide, top, bottom)
+            if k + 1 == len(slides) or places[k + 1][0] != page:
+                pages.end_page()
