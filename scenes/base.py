@@ -34,7 +34,7 @@ from manim import Scene
 from estimator.family_descriptions import FAMILY_NAMES
 from scenes import reads
 from scenes.narration import fill_narration
-from scenes.screen_text import screen_numbers
+from scenes.screen_text import note_transforms, screen_numbers
 from scenes.pacing import HOLD_SECONDS, READING, current_pace, reading_seconds
 from scenes.theme import current_theme
 
@@ -105,6 +105,11 @@ class LectureScene(Scene):
         self.camera.background_color = self.theme.background
         self.marks: list[dict] = []
         self.displayed: dict[str, float] = {}
+
+    def play(self, *animations, **kwargs):
+        """Play, then note the Transforms (so screen_numbers reads what they now show)."""
+        super().play(*animations, **kwargs)
+        note_transforms(animations)
 
     def record_number(self, key: str, value: float) -> float:
         """Note a number this scene puts on screen, so tests can check it equals the fit's."""

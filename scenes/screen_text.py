@@ -5,12 +5,16 @@ Recorded at each slide point (scenes/base.py) and written by the pipeline as the
 `screen_numbers.json`, so a lecturer (or a test) can check every number a still shows against
 the fit without reading pixels. Group labels (G03), sub- and superscripts (γ₀₀, τ₀²) are names,
 not numbers, and are not read as numbers.
+
+A plain `Transform(a, b)` leaves `a` on screen with `b`'s points but `a`'s own text attributes, so
+the scene notes each finished Transform (`note_transforms`): from then on `a` is read as `b`.
 """
 from __future__ import annotations
 
 import re
 
-from manim import DecimalNumber, MarkupText, MathTex, Mobject, SingleStringMathTex, Text
+from manim import (AnimationGroup, ClockwiseTransform, CounterclockwiseTransform, DecimalNumber,
+                   MarkupText, MathTex, Mobject, SingleStringMathTex, Text, Transform)
 
 _NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-−]?\d+(?:\.\d+)?(?:e[-−]?\d+)?(?![A-Za-z_\d])")
 _TEX_SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z]+|\d)")
@@ -26,8 +30,29 @@ def _visible(mob: Mobject) -> bool:
         return True
 
 
+SHOWN_AS = "_screen_shown_as"    # the mobject whose text a transformed mobject now shows
+# Only these: in TransformFromCopy the target is the source, and `.animate` (MoveToTarget) targets
+# a copy of the mobject itself that later edits of the mobject would not follow.
+_PLAIN_TRANSFORMS = (Transform, ClockwiseTransform, CounterclockwiseTransform)
+
+
+def note_transforms(animations) -> None:
+    """After these animations have played, read each plain Transform's mobject as its target
+    (ReplacementTransform and the matching transforms put the target itself on screen)."""
+    for animation in animations:
+        if isinstance(animation, AnimationGroup):
+            note_transforms(animation.animations)
+        elif type(animation) in _PLAIN_TRANSFORMS and not animation.replace_mobject_with_target_in_scene:
+            setattr(animation.mobject, SHOWN_AS, animation.target_mobject)
+
+
 def _texts(mob: Mobject, out: list[tuple[str, str]]) -> None:
-    """(kind, text) of each text-like mobject, depth first, without descending into one."""
+    """(kind, text) of each text-like mobject, depth first, without descending into one; a
+    transformed mobject is read as what it was transformed into."""
+    shown_as = getattr(mob, SHOWN_AS, None)
+    if shown_as is not None and shown_as is not mob:
+        _texts(shown_as, out)
+        return
     if isinstance(mob, DecimalNumber):
         out.append(("number", repr(float(mob.number))))
         return

@@ -8,6 +8,7 @@ import numpy as np
 from manim import (DOWN, DashedLine, Dot, LEFT, Line, MathTex, ORIGIN, RIGHT, Rectangle, Text,
                    Transform, UP, VGroup, VMobject)
 
+from scenes.screen_text import SHOWN_AS
 from scenes.theme import BODY_SIZE, FONT, LABEL_SIZE, Theme, fmt
 from scenes.vocab.axes import PlotAxes
 from scenes.vocab.layout import PANEL_REGION, Region, fit_in_region
@@ -174,6 +175,8 @@ class Readout(VGroup):
         for attr in ("text", "original_text"):
             if hasattr(target, attr):
                 setattr(self.number, attr, getattr(target, attr))
+        if hasattr(self.number, SHOWN_AS):    # an earlier Transform's target no longer shows
+            delattr(self.number, SHOWN_AS)
 
 
 def side_panel(*items, region: Region = PANEL_REGION, buff: float = 0.35) -> VGroup:
