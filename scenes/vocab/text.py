@@ -10,6 +10,7 @@ from typing import Sequence
 
 from manim import DOWN, FadeToColor, Indicate, LEFT, MathTex, RIGHT, Succession, Text, UP, VGroup
 
+from scenes.line_breaks import greedy_lines
 from scenes.theme import BODY_SIZE, CODE_FONT, FONT, LABEL_SIZE, SMALL_SIZE, TITLE_SIZE, Theme
 from scenes.vocab.layout import TITLE_REGION, fit_in_region
 
@@ -35,17 +36,7 @@ def wrapped_text(text: str, max_width: float, theme: Theme, size: int = SMALL_SI
     """A paragraph broken into lines no wider than `max_width` (greedy, by measured width);
     the lines are left-aligned submobjects of the returned VGroup."""
     size = max(size, LABEL_SIZE)
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        if current and Text(trial, font=FONT, font_size=size).width > max_width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    if current:
-        lines.append(current)
+    lines = greedy_lines(text, lambda line: Text(line, font=FONT, font_size=size).width <= max_width)
     group = VGroup(*[Text(line, font=FONT, font_size=size, color=theme.ink(color))
                      for line in lines])
     group.arrange(DOWN, aligned_edge=LEFT, buff=line_buff)

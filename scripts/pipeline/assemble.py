@@ -68,7 +68,8 @@ def build_lecture(session, jobs: list[SceneJob], burn_captions: bool = False) ->
     key = make_key({"product": "lecture", "videos": [obj.key for obj in videos],
                     "code": _code_hash("captions.py", "handout.py", "pdf_pages.py", "encode.py",
                                        "exercises.py", "lecture_audio.py"),
-                    "narration": files_hash(HERE.parent.parent / "scenes" / "narration.py"),
+                    "narration": files_hash(*(HERE.parent.parent / "scenes" / name
+                                              for name in ("narration.py", "line_breaks.py"))),
                     "subtitle": _subtitle_lines(session), "title": LECTURE_TITLE,
                     "burn_captions": burn_captions})
     cached = session.cache.get(key)

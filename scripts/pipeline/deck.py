@@ -28,7 +28,7 @@ from scripts.pipeline.sources import files_hash
 HERE = Path(__file__).resolve().parent
 CODE = ("deck.py", "deck_files.py", "deck_segments.py", "deck_html.py", "deck_pptx.py",
         "deck_pdf.py", "deck_player/deck.html", "deck_player/deck.css", "deck_player/deck.js",
-        "handout.py", "pdf_pages.py", "assemble.py")
+        "handout.py", "pdf_pages.py", "assemble.py", "../../scenes/line_breaks.py")
 
 
 def theme_colours(theme: str) -> dict[str, str]:

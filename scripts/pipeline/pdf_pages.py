@@ -16,6 +16,7 @@ from typing import Iterator
 import cairo
 from PIL import Image
 
+from scenes.line_breaks import greedy_lines
 from scenes.theme import FONT  # the lecture's font (`glmm-explainer doctor` checks it is installed)
 from scripts.pipeline.capture import FIXED_DATE
 
@@ -108,17 +109,7 @@ def wrap(ctx, text: str, size: float, width: float, bold: bool = False) -> list[
     """`text` broken greedily into lines no wider than `width`, measured in the font it will be
     drawn in (a word longer than the width stands alone on its line)."""
     _font(ctx, size, bold)
-    lines, current = [], ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        if current and ctx.text_extents(trial).x_advance > width:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
-    if current:
-        lines.append(current)
-    return lines
+    return greedy_lines(text, lambda line: ctx.text_extents(line).x_advance <= width)
 
 
 def text_height(ctx, text: str, size: float, width: float, bold: bool = False,
