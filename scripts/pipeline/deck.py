@@ -115,7 +115,8 @@ def _gather(jobs: list[SceneJob], product: str, workdir: Path, animated: bool,
                 clip = media / f"{plain.stem}.mp4"
                 cuts.append((video, span, clip))
             slides.append(DeckSlide(scene.name, scene.title, index, name, narration, still, clip,
-                                    bool(mark.get("loop")) and clip is not None))
+                                    bool(mark.get("loop")) and clip is not None,
+                                    mark.get("question", ""), mark.get("answer", "")))
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:  # each cut is an ffmpeg process
         for done in [pool.submit(deck_segments.cut, *cut) for cut in cuts]:
             done.result()  # the first failure (an EncodeError: one line) stops the deck

@@ -18,6 +18,20 @@ class DeckSlide:
     image: Path
     video: Path | None = None  # None: static deck, or nothing moves before this slide point
     loop: bool = False         # the scene asked for this clip to loop (LectureScene.loop_slides)
+    question: str = ""         # predict, then reveal: the question this slide poses to the class
+    answer: str = ""           # ... or the answer it reveals (slide_point(question=, answer=))
+
+    @property
+    def notes(self) -> str:
+        """The notes and caption: the narration, then the question this slide poses (the deck holds
+        on its still until the lecturer steps forward: time for the class to predict) or the
+        answer it reveals."""
+        parts = [self.narration]
+        if self.question:
+            parts.append(f"Question: {self.question}")
+        if self.answer:
+            parts.append(f"Answer: {self.answer}")
+        return "\n".join(part for part in parts if part)
 
     @property
     def stem(self) -> str:

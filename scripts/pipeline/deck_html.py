@@ -48,7 +48,7 @@ def page(title: str, subtitle: str, slides: list[DeckSlide], colours: dict[str, 
             still = _data_uri(slide.image, "image/png")
             video = _data_uri(slide.video, "video/mp4") if slide.video else None
         items.append({"scene": slide.scene_title, "name": slide.name, "index": slide.index,
-                      "notes": slide.narration, "still": still, "video": video, "loop": slide.loop})
+                      "notes": slide.notes, "still": still, "video": video, "loop": slide.loop})
     data = json.dumps({"id": deck_id, "title": title, "slides": items}, ensure_ascii=False)
     variables = (f"--bg: {colours['background']}; --fg: {colours['foreground']}; "
                  f"--muted: {colours['muted']}; --accent: {colours['accent']}; --caption-h: 4.6em;")

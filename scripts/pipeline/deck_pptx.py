@@ -57,7 +57,7 @@ def write_pptx(target: Path, title: str, subtitle: str, slides, colours: dict[st
             shape = page.shapes.add_picture(str(slide.image), Emu(left), 0, Emu(width), Emu(height))
         shape.name = label
         notes = page.notes_slide.notes_text_frame
-        notes.text = f"{slide.scene_title} · {slide.index}. {slide.name}\n{slide.narration}"
+        notes.text = f"{slide.scene_title} · {slide.index}. {slide.name}\n{slide.notes}"
         for paragraph in notes.paragraphs:
             for run in paragraph.runs:
                 run.font.size = Pt(14)

@@ -82,7 +82,10 @@ def test_the_deck_is_cut_from_the_videos_render_and_ends_each_clip_on_its_still(
     assert [(s["video"], s["loop"]) for s in data["slides"]] == [
         ("media/DeckCard-01-dot.mp4", False), ("media/DeckCard-02-moved.mp4", False),
         ("media/DeckCard-03-orbit.mp4", True)]  # DeckCard.loop_slides = ("orbit",)
-    assert data["slides"][1]["notes"] == "The dot moves right and a square appears."
+    # predict, then reveal: the question and its answer are in the notes and the caption
+    assert data["slides"][0]["notes"] == "A dot appears.\nQuestion: Where will the dot go?"
+    assert data["slides"][1]["notes"] == ("The dot moves right and a square appears.\n"
+                                          "Answer: Right, beside a square.")
     for needle in OFFLINE_NEEDLES:
         assert needle not in page.lower()
     assert "--bg: #111418" in page  # the dark theme's background
@@ -102,6 +105,7 @@ def test_pptx_embeds_each_clip_with_its_still_as_poster_and_the_notes(rendered):
     assert all("<p:video>" in xml and "videoFile" in xml for xml in slide_xml[1:])
     assert ['repeatCount="indefinite"' in xml for xml in slide_xml[1:]] == [False, False, True]
     assert "The dot goes back and forth, in a loop." in notes
+    assert "Question: Where will the dot go?" in notes
     posters = {n for n in media if n.endswith(".png")}
     # every movie shows its still before it plays (python-pptx stores equal images once: the
     # loop goes out and back, so its still is the one before it)
