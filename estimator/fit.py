@@ -11,7 +11,7 @@ import numpy as np
 
 from estimator.data_checks import check_design
 from estimator.design import Design, build_design
-from estimator.held import held_lines
+from estimator.held import held_lines, plotted_predictor
 from estimator.errors import InputError
 from estimator.families import get_family
 from estimator.formula import INTERCEPT, parse_formula
@@ -56,7 +56,8 @@ def fit(formula: str, table: dict, family: str = "gaussian", method: str = "reml
     pooling = pool(replace(design, y=y), fam, complete=complete,
                    start_eta=None if complete is None else _linear_predictor(design, solution.beta, solution.ranef))
     seconds = time.perf_counter() - start
-    result = _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds)
+    result = _package(spec.text, design, fam, solution, pooling, method_label, nagq, seconds,
+                      plotted=plotted_predictor(spec, design))
     return replace(result, held=held_lines(spec, table, design))  # where plots hold the others
 
 
@@ -95,7 +96,7 @@ def _response(design: Design, fam):
 
 
 def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: str, nagq: int,
-             seconds: float) -> FitResult:
+             seconds: float, plotted: str | None = None) -> FitResult:
     labels = design.group_labels
     terms = list(design.re_names)
     re_cov = np.asarray(sol.re_cov, float)
@@ -129,7 +130,7 @@ def _package(formula: str, design: Design, fam, sol, pooling: Pooling, method: s
         complete_pooling={"fixef": dict(zip(fixef_names, pooling.complete.beta.tolist())),
                           "fixef_se": dict(zip(fixef_names, pooling.complete.se.tolist()))},
         no_pooling=_no_pooling(design, pooling),
-        simpson=_simpson(design, pooling, beta),
+        simpson=_simpson(design, pooling, beta, plotted),
         shape=None if shape is None else float(shape), theta=np.asarray(sol.theta).tolist(),
         n_evals=int(sol.n_evals), trace=[list(params) + [obj] for params, obj in sol.trace],
         message=str(sol.message), nagq=nagq, n_dropped=design.n_dropped,
@@ -253,13 +254,14 @@ def _finite_or_none(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _simpson(design: Design, pooling: Pooling, beta) -> dict:
-    """Pooled slope vs within-group slope of the first predictor: opposite signs = reversal."""
+def _simpson(design: Design, pooling: Pooling, beta, plotted: str | None = None) -> dict:
+    """Pooled slope vs within-group slope of the plotted predictor (the first slope when it has
+    no coefficient of its own): opposite signs = reversal."""
     names = list(design.fixef_names)
     slopes = [n for n in names if n != INTERCEPT]
     if not slopes:
         return {}
-    predictor = slopes[0]
+    predictor = plotted if plotted in slopes else slopes[0]
     k = names.index(predictor)
     pooled = float(pooling.complete.beta[k])
     within = float(pooling.common_slopes[slopes.index(predictor)])

@@ -1,6 +1,6 @@
 """Where a plot against one predictor holds the others: the fixed-effect design row of a line.
 
-A scene draws each group's line against the first numeric predictor x. With more predictors,
+A scene draws each group's line against one numeric predictor x (`plotted_predictor`). With more predictors,
 a line exists only once the others are fixed: factors (text, TRUE/FALSE, factor()) at their
 reference level, numeric variables at their mean over the rows fitted (R's convention for
 effect displays). `held_lines` evaluates the model frame once more, replaces every variable by
@@ -25,8 +25,12 @@ from estimator.terms import data_error
 
 
 def plotted_predictor(spec: Formula, design: Design) -> str | None:
-    """The x of every plot: the first numeric single-column variable of the formula."""
-    return next((key for key in (*spec.fixed, *spec.random) if key in design.predictors), None)
+    """The x of every plot: the first numeric single-column variable with a random slope (the
+    slope the random-slope scenes and the fan are about: in `y ~ ses + hours + (1 + hours | g)`
+    that is hours), else the first numeric one of the formula."""
+    sloped = [key for key in spec.random if key in design.predictors]
+    return next(iter(sloped), None) or next(
+        (key for key in (*spec.fixed, *spec.random) if key in design.predictors), None)
 
 
 def held_lines(spec: Formula, table, design: Design) -> dict:

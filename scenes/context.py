@@ -70,11 +70,11 @@ class LectureInput:
         return parse_formula(self.formula)
 
     def arrays(self):
-        """(x, y, group index, group labels): the first predictor, the response and the groups,
+        """(x, y, group index, group labels): the plotted predictor, the response and the groups,
         as numbers for plotting (labels in the estimator's order)."""
         spec = self.spec
         design = build_design(spec, self.table, trials=self.trials)
-        x_name = plotted_predictor(spec, design)      # the first numeric one (estimator/held.py)
+        x_name = plotted_predictor(spec, design)      # estimator/held.py chooses it
         x = design.predictors[x_name] if x_name else np.zeros(design.n_obs)
         y = design.y / design.trials if design.trials is not None else design.y
         return x, y, design.group, design.group_labels

@@ -117,3 +117,17 @@ def test_scenes_say_where_the_others_are_held(pupils, tmp_path, monkeypatch):
         assert getattr(table, "notes", []) == []
     finally:
         context.lecture_input.cache_clear()
+
+
+def test_the_random_slope_predictor_is_plotted_and_its_simpson_slopes_reported(pupils):
+    """With the random slope on the second predictor, every scene plots that one (the fan is
+    about its slope), and fit.simpson compares that predictor's pooled and within slopes, not a
+    factor dummy or the first column's."""
+    result = fit("score ~ Sex + age + hours + (1 + hours | school)", read_csv(str(pupils)))
+    assert result.held["x"] == "hours" and slope_term(result) == "hours"
+    assert result.simpson["predictor"] == "hours"
+    assert result.simpson["pooled_slope"] == pytest.approx(result.complete_pooling["fixef"]["hours"])
+    assert result.simpson["mixed_slope"] == pytest.approx(result.fixef["hours"])
+    # without a random slope the first numeric predictor stays the plotted one
+    plain = fit("score ~ Sex + age + hours + (1 | school)", read_csv(str(pupils)))
+    assert plain.held["x"] == "age" and plain.simpson["predictor"] == "age"
