@@ -54,6 +54,7 @@ def write_kit(target: Path, run_input) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reproduce-", dir=target.parent))
     try:
+        shareable(staging)
         for name, text in kit_files(run_input).items():
             (staging / name).write_text(text, encoding="utf-8")
         if target.exists():   # an incomplete kit (or one without a newer file): keep its presets/
@@ -68,6 +69,15 @@ def write_kit(target: Path, run_input) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def shareable(path: Path) -> Path:
+    """Give a temp folder or file the mode a plain mkdir/open would (0755/0644 under the usual
+    umask): mkdtemp and mkstemp make them 0700/0600, and a lecturer shares the kit."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(path, (0o777 if Path(path).is_dir() else 0o666) & ~mask)
+    return path
 
 
 def kit_files(run_input) -> dict[str, str]:
@@ -89,8 +99,7 @@ def kit_files(run_input) -> dict[str, str]:
     family = run_input.family
     result = fit(formula_text, table, family=family, trials=trials)
     formula = parse_formula(formula_text)
-    method = "reml"
-    binary = trials is None and _is_binary(table, formula.lhs.key)
+    method = "reml" if family == "gaussian" else "laplace"
     header = (f"# The model glmm-explainer fitted to {source}: {formula_text} ({family}).\n"
               "# Run it in this folder; compare with fit.json (this tool's numbers).\n")
     with tempfile.TemporaryDirectory() as scratch:
@@ -104,15 +113,10 @@ def kit_files(run_input) -> dict[str, str]:
     return {"data.csv": data_text,
             "lme4.R": lme4_code(formula, family, trials, method, header),
             "glmmTMB.R": glmmtmb_code(formula, family, trials, method, header),
-            "brms.R": brms_code(formula, family, trials, binary, header),
+            "brms.R": brms_code(formula, family, trials, header),
             "statsmodels_fit.py": statsmodels_code(formula, family, trials, method, py_header),
             "fit.json": json.dumps(payload, indent=2, allow_nan=False) + "\n",
             "README.md": _readme(formula_text, family, source)}
-
-
-def _is_binary(table: dict, response: str) -> bool:
-    values = {str(v).strip() for v in table.get(response, [])}
-    return bool(values) and values <= {"0", "1", "0.0", "1.0", "TRUE", "FALSE"}
 
 
 def _versions() -> dict[str, str]:

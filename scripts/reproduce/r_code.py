@@ -3,30 +3,20 @@ kit's data.csv (`Rscript lme4.R` in that folder).
 
 lme4 and glmmTMB read lme4's formula syntax as the user typed it; only a binomial response with
 a trials column changes shape (`cbind(successes, trials - successes)`, brms: `y | trials(n)`).
+The family arguments and those formula rewrites come from estimator/family_descriptions.py, the
+one place the families are described, so the kit and the slides' R calls cannot disagree.
 """
 from __future__ import annotations
 
+from estimator.family_descriptions import brms_formula, describe_family, r_formula
 from estimator.formula import Formula
-from estimator.rsyntax import r_name
 
 _READ = 'd <- read.csv("data.csv", check.names = FALSE)  # check.names: keep the column names as written\n'
-_FAMILY = {"lme4": {"poisson": "poisson", "binomial": "binomial", "gamma": 'Gamma(link = "log")'},
-           "glmmTMB": {"gaussian": "gaussian", "poisson": "poisson", "binomial": "binomial",
-                       "gamma": 'Gamma(link = "log")'},
-           "brms": {"gaussian": "gaussian()", "poisson": "poisson()", "binomial": "binomial()",
-                    "bernoulli": "bernoulli()", "gamma": 'Gamma(link = "log")'}}
-
-
-def _rhs(formula: Formula) -> str:
-    return formula.text.split("~", 1)[1].strip()
-
-
-def _lhs(formula: Formula, trials: str | None, style: str) -> str:
-    response = formula.text.split("~", 1)[0].strip()   # as typed: R reads it as it is
-    if trials is None:
-        return response
-    n = r_name(trials)
-    return f"{response} | trials({n})" if style == "brms" else f"cbind({response}, {n} - {response})"
+# Debian/Ubuntu's r-cran-bh is an empty shell (Boost comes from libboost-dev), so rstan's check
+# for BH's headers fails with "Boost not found" although Boost is installed: point rstan at it.
+_BOOST = ('if (!nzchar(system.file("include", package = "BH")) && file.exists("/usr/include/boost/version.hpp") &&\n'
+          '    requireNamespace("rstan", quietly = TRUE))  # Debian/Ubuntu: Boost comes from libboost-dev\n'
+          '  rstan::rstan_options(boost_lib = "/usr/include")\n')
 
 
 def _factor_line(formula: Formula) -> str:
@@ -38,32 +28,42 @@ def _factor_line(formula: Formula) -> str:
 
 
 def lme4_code(formula: Formula, family: str, trials: str | None, method: str, header: str) -> str:
-    model = f"{_lhs(formula, trials, 'lme4')} ~ {_rhs(formula)}"
-    if family == "gaussian":
+    """lmer (REML as on screen) or glmer at lme4's true optimum (Laplace, tight PIRLS tolerance)."""
+    model = r_formula(formula.text, trials)
+    lme4_family = describe_family(family).lme4_family
+    if lme4_family is None:
         call = f"lmer({model},\n          data = d, REML = {'TRUE' if method == 'reml' else 'FALSE'})"
-        tight = ""
     else:
-        call = (f"glmer({model},\n           data = d, family = {_FAMILY['lme4'][family]}, nAGQ = 1,\n"
+        call = (f"glmer({model},\n           data = d, family = {lme4_family}, nAGQ = 1,\n"
                 "           control = glmerControl(tolPwrss = 1e-12))  # tight: lme4's true optimum")
-        tight = ("# Gamma: glmer's Gamma fit estimates the shape differently; glmmTMB.R gives the numbers\n"
-                 "# this tool shows for Gamma models.\n") if family == "gamma" else ""
-    return (f"{header}library(lme4)\n{_READ}{_factor_line(formula)}{tight}m <- {call}\n"
+    note = ""
+    if describe_family(family).reference_fitter != "lme4":
+        note = ("# Gamma: glmer's Gamma fit estimates the shape differently; glmmTMB.R gives the numbers\n"
+                "# this tool shows for Gamma models.\n")
+    return (f"{header}library(lme4)\n{_READ}{_factor_line(formula)}{note}m <- {call}\n"
             "print(summary(m))\nprint(ranef(m, condVar = TRUE))\n")
 
 
 def glmmtmb_code(formula: Formula, family: str, trials: str | None, method: str, header: str) -> str:
-    model = f"{_lhs(formula, trials, 'glmmTMB')} ~ {_rhs(formula)}"
+    """glmmTMB (Laplace; REML for a Gaussian model, as on screen)."""
+    model = r_formula(formula.text, trials)
     reml = f", REML = {'TRUE' if method == 'reml' else 'FALSE'}" if family == "gaussian" else ""
     return (f"{header}library(glmmTMB)\n{_READ}{_factor_line(formula)}"
-            f"m <- glmmTMB({model},\n             data = d, family = {_FAMILY['glmmTMB'][family]}{reml})\n"
+            f"m <- glmmTMB({model},\n             data = d, family = {describe_family(family).glmmtmb_family}{reml})\n"
             "print(summary(m))\nprint(ranef(m))\n")
 
 
-def brms_code(formula: Formula, family: str, trials: str | None, binary: bool, header: str) -> str:
-    fam = "bernoulli" if family == "binomial" and trials is None and binary else family
-    model = f"{_lhs(formula, trials, 'brms')} ~ {_rhs(formula)}"
+def brms_code(formula: Formula, family: str, trials: str | None, header: str) -> str:
+    """brm with its default priors; 0/1 outcomes are bernoulli, successes out of n trials binomial."""
+    brms_family = describe_family(family).brms_family
+    if trials:
+        brms_family = brms_family.replace("bernoulli()", "binomial()")
     return (f"{header}# brms is Bayesian (Stan, its default priors): the posterior summaries are close to,\n"
-            "# not equal to, the maximum-likelihood numbers on screen. The first run compiles the model.\n"
-            f"library(brms)\n{_READ}{_factor_line(formula)}"
-            f"m <- brm({model},\n         data = d, family = {_FAMILY['brms'][fam]}, seed = 1, refresh = 0)\n"
-            "print(summary(m))\nprint(ranef(m))\n")
+            "# not equal to, the maximum-likelihood numbers on screen. The first run compiles the model\n"
+            "# (a minute or more).\n"
+            f"library(brms)\n{_BOOST}{_READ}{_factor_line(formula)}"
+            f"m <- brm({brms_formula(formula.text, trials)},\n"
+            f"         data = d, family = {brms_family}, seed = 1, refresh = 0)\n"
+            "print(summary(m))\n"
+            "print(fixef(m, robust = TRUE))  # posterior medians (and MADs): the nearest to the numbers on screen\n"
+            "print(ranef(m))\n")
