@@ -113,7 +113,7 @@ def kit_files(run_input) -> dict[str, str]:
     return {"data.csv": data_text,
             "lme4.R": lme4_code(formula, family, trials, method, header),
             "glmmTMB.R": glmmtmb_code(formula, family, trials, method, header),
-            "brms.R": brms_code(formula, family, trials, header),
+            "brms.R": brms_code(formula, family, trials, header, list(table)),
             "statsmodels_fit.py": statsmodels_code(formula, family, trials, method, py_header),
             "fit.json": json.dumps(payload, indent=2, allow_nan=False) + "\n",
             "README.md": _readme(formula_text, family, source)}

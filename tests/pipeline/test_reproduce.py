@@ -187,3 +187,14 @@ def test_the_kit_still_gives_what_lme4_glmmtmb_and_brms_printed_when_their_scrip
     assert set(brms["fixef"]) == set(fit["fixef"])
     for coef, median in brms["fixef"].items():
         assert abs(fit["fixef"][coef] - median) <= 2 * brms["fixef_sd"][coef], coef
+
+
+def test_brms_gets_plain_names_for_the_columns_the_formula_backticks():
+    """brms parses variable names without backticks (`exam score` stops it): the script renames
+    those columns, to names not in use and without brms's reserved double underscore."""
+    from scripts.reproduce.r_code import plain_names
+
+    names = plain_names("`exam score` ~ `1st try` + `if` + `a  b` + x + (1 | `my group`)", "n trials",
+                        ["exam_score", "n_trials"])
+    assert names == {"exam score": "exam_score_2", "1st try": "v_1st_try", "if": "if_", "a  b": "a_b",
+                     "my group": "my_group", "n trials": "n_trials_2"}
