@@ -11,7 +11,8 @@ model for lme4, glmmTMB, brms and statsmodels, runnable as written, plus this to
     README.md           what each file is and which numbers to compare
 
 The kit depends only on the input (its folder is named by the input's hash), so it is written
-once, atomically (a temp folder, then a rename): a cached re-run finds it and does nothing.
+once, atomically (a temp folder, then a rename): a cached re-run finds it and does nothing, unless
+it was written by an older KIT_VERSION.
 """
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ from importlib import metadata
 from pathlib import Path
 
 KIT_FOLDER = "reproduce"
+# Raised when the kit's scripts change, so a kit written by an older version (say, a brms.R that
+# stopped on Debian's empty BH) is rewritten by the next run rather than kept by the cache.
+KIT_VERSION = 2
 FILES = ("data.csv", "lme4.R", "glmmTMB.R", "brms.R", "statsmodels_fit.py", "fit.json", "README.md")
 
 
@@ -49,7 +53,7 @@ def write_kits(run_folder: Path, run_input, jobs) -> Path:
 def write_kit(target: Path, run_input) -> Path:
     """Write the kit for `run_input` (scripts.pipeline.inputs.RunInput) into `target` unless it
     is there."""
-    if all((target / name).is_file() for name in FILES):
+    if all((target / name).is_file() for name in FILES) and _written_version(target) == KIT_VERSION:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reproduce-", dir=target.parent))
@@ -69,6 +73,14 @@ def write_kit(target: Path, run_input) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _written_version(target: Path) -> int | None:
+    """The KIT_VERSION the kit in `target` was written by (None: older, or unreadable)."""
+    try:
+        return json.loads((target / "fit.json").read_text(encoding="utf-8")).get("kit_version")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def shareable(path: Path) -> Path:
@@ -108,7 +120,7 @@ def kit_files(run_input) -> dict[str, str]:
         data_text = csv_path.read_text(encoding="utf-8")
     payload = {"model": {"formula": formula_text, "family": family, "trials": trials, "method": method,
                          "source": source},
-               "versions": _versions(), "fit": result.to_dict(trace=False)}
+               "kit_version": KIT_VERSION, "versions": _versions(), "fit": result.to_dict(trace=False)}
     py_header = header.replace("Run it in this folder", "Run it in this folder (python statsmodels_fit.py)")
     return {"data.csv": data_text,
             "lme4.R": lme4_code(formula, family, trials, method, header),
@@ -139,7 +151,7 @@ The scenes of this folder were drawn from {source}, fitted as `{formula_text}` (
 | `data.csv` | the rows the scenes fitted |
 | `lme4.R` | `Rscript lme4.R`: the same model with lme4 (the numbers on screen are lme4's at its optimum) |
 | `glmmTMB.R` | `Rscript glmmTMB.R`: the same model with glmmTMB (Gamma models: the numbers on screen) |
-| `brms.R` | `Rscript brms.R`: the Bayesian version (Stan; default priors, so close, not equal) |
+| `brms.R` | `Rscript brms.R`: the Bayesian version (Stan compiles the model first, a minute or more; default priors, so its posterior medians are close to the numbers on screen, not equal) |
 | `statsmodels_fit.py` | `python statsmodels_fit.py`: the nearest statsmodels model (see its comments) |
 | `fit.json` | this tool's fit (`glmm-explainer fit --json`) and the package versions that made it |
 """

@@ -187,6 +187,10 @@ def test_the_kit_still_gives_what_lme4_glmmtmb_and_brms_printed_when_their_scrip
     assert set(brms["fixef"]) == set(fit["fixef"])
     for coef, median in brms["fixef"].items():
         assert abs(fit["fixef"][coef] - median) <= 2 * brms["fixef_sd"][coef], coef
+    for term, median in brms["re_sd"].items():
+        assert abs(fit["re_sd"][term] - median) <= 2 * brms["re_sd_sd"][term], term
+    for name, median in brms["aux"].items():   # Gaussian sigma, Gamma shape
+        assert abs(fit[name] - median) <= 2 * brms["aux_sd"][name], name
 
 
 def test_brms_gets_plain_names_for_the_columns_the_formula_backticks():
@@ -198,3 +202,19 @@ def test_brms_gets_plain_names_for_the_columns_the_formula_backticks():
                         ["exam_score", "n_trials"])
     assert names == {"exam score": "exam_score_2", "1st try": "v_1st_try", "if": "if_", "a  b": "a_b",
                      "my group": "my_group", "n trials": "n_trials_2"}
+
+
+def test_a_kit_written_by_an_older_version_of_the_scripts_is_rewritten(tmp_path):
+    from scripts.pipeline.inputs import resolve_input
+    from scripts.reproduce import KIT_VERSION, write_kit
+
+    run_input = resolve_input(preset="default")
+    kit = write_kit(tmp_path / "reproduce", run_input)
+    (kit / "brms.R").write_text("old script\n")
+    assert write_kit(kit, run_input) == kit and (kit / "brms.R").read_text() == "old script\n"  # cached
+    shown = json.loads((kit / "fit.json").read_text())
+    shown["kit_version"] = KIT_VERSION - 1
+    (kit / "fit.json").write_text(json.dumps(shown))
+    write_kit(kit, run_input)
+    assert "library(brms)" in (kit / "brms.R").read_text()
+    assert json.loads((kit / "fit.json").read_text())["kit_version"] == KIT_VERSION
