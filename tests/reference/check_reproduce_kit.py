@@ -9,7 +9,7 @@ busy 2-core machine, the models run one at a time):
 Each kit is made through the CLI (`stills TitleCard -q low --out DIR`); each script is run from
 inside the kit folder with `Rscript` / `python`, exactly as written, followed by a few lines that
 print its estimates as JSON. The answers go to tests/reference/reproduce_kit.json, which
-tests/pipeline/test_reproduce_reference.py compares with the current fit (no R needed there).
+tests/pipeline/test_reproduce.py compares with the current fit (no R needed there).
 """
 from __future__ import annotations
 
@@ -35,11 +35,11 @@ EXTRACT = {
     "lme4.R": """vc <- as.data.frame(lme4::VarCorr(m)); own <- vc$grp != "Residual"
 out <- list(fixef = as.list(lme4::fixef(m)), sigma = sigma(m), loglik = as.numeric(logLik(m)),
             re_sd = as.list(setNames(vc$sdcor[own & is.na(vc$var2)], vc$var1[own & is.na(vc$var2)])),
-            re_corr = vc$sdcor[own & !is.na(vc$var2)])
+            re_corr = I(vc$sdcor[own & !is.na(vc$var2)]))
 """ + _JSON,
     "glmmTMB.R": """vc <- glmmTMB::VarCorr(m)$cond[[1]]; corr <- attr(vc, "correlation")
 out <- list(fixef = as.list(glmmTMB::fixef(m)$cond), sigma = sigma(m), loglik = as.numeric(logLik(m)),
-            re_sd = as.list(attr(vc, "stddev")), re_corr = corr[upper.tri(corr)])
+            re_sd = as.list(attr(vc, "stddev")), re_corr = I(corr[upper.tri(corr)]))
 """ + _JSON,
     "brms.R": """ps <- brms::posterior_summary(m, robust = TRUE); sdev <- brms::posterior_summary(m)
 fe <- grep("^b_", rownames(ps)); sds <- grep("^sd_", rownames(ps)); cors <- grep("^cor_", rownames(ps))
@@ -49,7 +49,7 @@ pick <- function(rows, col, prefix, from = ps) as.list(setNames(from[rows, col],
 el <- rstan::get_elapsed_time(m$fit)
 out <- list(fixef = pick(fe, "Estimate", "^b_"), fixef_sd = pick(fe, "Est.Error", "^b_", sdev),
             re_sd = pick(sds, "Estimate", "^sd_[^_]+__"), re_sd_sd = pick(sds, "Est.Error", "^sd_[^_]+__", sdev),
-            re_corr = unname(ps[cors, "Estimate"]), aux = pick(aux, "Estimate", ""), aux_sd = pick(aux, "Est.Error", "", sdev),
+            re_corr = I(unname(ps[cors, "Estimate"])), aux = pick(aux, "Estimate", ""), aux_sd = pick(aux, "Est.Error", "", sdev),
             rhat_max = max(brms::rhat(m), na.rm = TRUE), brm_seconds = .kit_brm_seconds,
             warmup_seconds = sum(el[, "warmup"]), sampling_seconds = sum(el[, "sample"]))
 """ + _JSON,
