@@ -9,7 +9,7 @@ busy 2-core machine, the models run one at a time):
 Each kit is made through the CLI (`stills TitleCard -q low --out DIR`); each script is run from
 inside the kit folder with `Rscript` / `python`, exactly as written, followed by a few lines that
 print its estimates as JSON. The answers go to tests/reference/reproduce_kit.json, which
-tests/pipeline/test_reproduce.py compares with the current fit (no R needed there).
+tests/reference/test_reproduce_kit.py compares with the current fit (no R needed there).
 """
 from __future__ import annotations
 
