@@ -11,7 +11,8 @@ model for lme4, glmmTMB, brms and statsmodels, runnable as written, plus this to
     README.md           what each file is and which numbers to compare
 
 The kit depends only on the input (its folder is named by the input's hash), so it is written
-once, atomically (a temp folder, then a rename): a cached re-run finds it and does nothing.
+once, atomically (a temp folder, then a rename): a cached re-run finds it and does nothing, unless
+it was written by an older KIT_VERSION.
 """
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ from importlib import metadata
 from pathlib import Path
 
 KIT_FOLDER = "reproduce"
+# Raised when the kit's scripts change, so a kit written by an older version (say, a brms.R that
+# stopped on Debian's empty BH) is rewritten by the next run rather than kept by the cache.
+KIT_VERSION = 2
 FILES = ("data.csv", "lme4.R", "glmmTMB.R", "brms.R", "statsmodels_fit.py", "fit.json", "README.md")
 
 
@@ -49,11 +53,12 @@ def write_kits(run_folder: Path, run_input, jobs) -> Path:
 def write_kit(target: Path, run_input) -> Path:
     """Write the kit for `run_input` (scripts.pipeline.inputs.RunInput) into `target` unless it
     is there."""
-    if all((target / name).is_file() for name in FILES):
+    if all((target / name).is_file() for name in FILES) and _written_version(target) == KIT_VERSION:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".reproduce-", dir=target.parent))
     try:
+        shareable(staging)
         for name, text in kit_files(run_input).items():
             (staging / name).write_text(text, encoding="utf-8")
         if target.exists():   # an incomplete kit (or one without a newer file): keep its presets/
@@ -68,6 +73,23 @@ def write_kit(target: Path, run_input) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _written_version(target: Path) -> int | None:
+    """The KIT_VERSION the kit in `target` was written by (None: older, or unreadable)."""
+    try:
+        return json.loads((target / "fit.json").read_text(encoding="utf-8")).get("kit_version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def shareable(path: Path) -> Path:
+    """Give a temp folder or file the mode a plain mkdir/open would (0755/0644 under the usual
+    umask): mkdtemp and mkstemp make them 0700/0600, and a lecturer shares the kit."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(path, (0o777 if Path(path).is_dir() else 0o666) & ~mask)
+    return path
 
 
 def kit_files(run_input) -> dict[str, str]:
@@ -89,8 +111,7 @@ def kit_files(run_input) -> dict[str, str]:
     family = run_input.family
     result = fit(formula_text, table, family=family, trials=trials)
     formula = parse_formula(formula_text)
-    method = "reml"
-    binary = trials is None and _is_binary(table, formula.lhs.key)
+    method = "reml" if family == "gaussian" else "laplace"
     header = (f"# The model glmm-explainer fitted to {source}: {formula_text} ({family}).\n"
               "# Run it in this folder; compare with fit.json (this tool's numbers).\n")
     with tempfile.TemporaryDirectory() as scratch:
@@ -99,20 +120,15 @@ def kit_files(run_input) -> dict[str, str]:
         data_text = csv_path.read_text(encoding="utf-8")
     payload = {"model": {"formula": formula_text, "family": family, "trials": trials, "method": method,
                          "source": source},
-               "versions": _versions(), "fit": result.to_dict(trace=False)}
+               "kit_version": KIT_VERSION, "versions": _versions(), "fit": result.to_dict(trace=False)}
     py_header = header.replace("Run it in this folder", "Run it in this folder (python statsmodels_fit.py)")
     return {"data.csv": data_text,
             "lme4.R": lme4_code(formula, family, trials, method, header),
             "glmmTMB.R": glmmtmb_code(formula, family, trials, method, header),
-            "brms.R": brms_code(formula, family, trials, binary, header),
+            "brms.R": brms_code(formula, family, trials, header, list(table)),
             "statsmodels_fit.py": statsmodels_code(formula, family, trials, method, py_header),
             "fit.json": json.dumps(payload, indent=2, allow_nan=False) + "\n",
             "README.md": _readme(formula_text, family, source)}
-
-
-def _is_binary(table: dict, response: str) -> bool:
-    values = {str(v).strip() for v in table.get(response, [])}
-    return bool(values) and values <= {"0", "1", "0.0", "1.0", "TRUE", "FALSE"}
 
 
 def _versions() -> dict[str, str]:
@@ -135,7 +151,7 @@ The scenes of this folder were drawn from {source}, fitted as `{formula_text}` (
 | `data.csv` | the rows the scenes fitted |
 | `lme4.R` | `Rscript lme4.R`: the same model with lme4 (the numbers on screen are lme4's at its optimum) |
 | `glmmTMB.R` | `Rscript glmmTMB.R`: the same model with glmmTMB (Gamma models: the numbers on screen) |
-| `brms.R` | `Rscript brms.R`: the Bayesian version (Stan; default priors, so close, not equal) |
+| `brms.R` | `Rscript brms.R`: the Bayesian version (Stan compiles the model first, a minute or more; default priors, so its posterior medians are close to the numbers on screen, not equal) |
 | `statsmodels_fit.py` | `python statsmodels_fit.py`: the nearest statsmodels model (see its comments) |
 | `fit.json` | this tool's fit (`glmm-explainer fit --json`) and the package versions that made it |
 """

@@ -3,7 +3,7 @@ the scenes recorded it (scenes/screen_text.py), with the package versions that p
 
 It sits in the input's reproduce/ kit (the numbers do not depend on quality or theme) and
 accumulates: a run that renders some scenes replaces those scenes' entries and keeps the others. Written to a
-temp file, then renamed.
+temp file (given a plain file's mode: the kit is shared), then renamed.
 """
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import json
 import os
 import tempfile
 from pathlib import Path
+
+from scripts.reproduce import shareable
 
 SIDECAR = "screen_numbers.json"
 
@@ -39,6 +41,7 @@ def write_screen_numbers(folder: Path, jobs, header: dict) -> Path | None:
     versions = {name: value for name, value in library_versions().items() if ":" not in value}
     payload = {"input": header.get("input"), "versions": versions, "scenes": known}
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
+    shareable(Path(tmp))
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(payload, handle, indent=1, ensure_ascii=False, allow_nan=False)
     os.replace(tmp, path)

@@ -49,8 +49,11 @@ def test_a_render_writes_the_kit_and_statsmodels_gives_the_same_fixed_effects(tm
     result = run_cli(tmp_path, "stills", "TitleCard", "-q", "low")
     assert result.returncode == 0, result.stderr
     kit = only_kit(tmp_path)
-    for name in ("data.csv", "lme4.R", "glmmTMB.R", "brms.R", "statsmodels_fit.py", "fit.json", "README.md"):
+    for name in ("data.csv", "lme4.R", "glmmTMB.R", "brms.R", "statsmodels_fit.py", "fit.json", "README.md",
+                 "screen_numbers.json"):
         assert (kit / name).stat().st_size > 0, name
+        assert (kit / name).stat().st_mode & 0o777 == 0o666 & ~umask(), name   # shareable, as a plain file
+    assert kit.stat().st_mode & 0o777 == 0o777 & ~umask()
     shown = json.loads((kit / "fit.json").read_text())
     assert shown["model"]["formula"] == "y ~ x + (1 | group)" and shown["versions"]["numpy"]
     # the kit's data are the data: refitting data.csv through the CLI gives fit.json's numbers
@@ -115,3 +118,47 @@ def test_a_default_run_also_writes_a_kit_for_each_preset_a_scene_showed(tmp_path
     numbers = json.loads((kit / "screen_numbers.json").read_text())["scenes"]["SimpsonReversal"]
     pooled = shown["fit"]["complete_pooling"]["fixef"]["x"]
     assert any(abs(n - pooled) < 0.006 for s in numbers for item in s["shown"] for n in item["numbers"])
+
+
+def umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_the_kit_is_written_with_a_plain_folders_and_files_modes_not_the_temp_ones(tmp_path):
+    from scripts.pipeline.inputs import resolve_input
+    from scripts.reproduce import write_kit
+
+    kit = write_kit(tmp_path / "reproduce", resolve_input(preset="default"))
+    assert kit.stat().st_mode & 0o777 == 0o777 & ~umask()
+    assert {p.name: p.stat().st_mode & 0o777 for p in kit.iterdir()} == {
+        name: 0o666 & ~umask() for name in ("data.csv", "lme4.R", "glmmTMB.R", "brms.R", "statsmodels_fit.py",
+                                           "fit.json", "README.md")}
+
+
+def test_brms_gets_plain_names_for_the_columns_the_formula_backticks():
+    """brms parses variable names without backticks (`exam score` stops it): the script renames
+    those columns, to names not in use and without brms's reserved double underscore."""
+    from scripts.reproduce.r_code import plain_names
+
+    names = plain_names("`exam score` ~ `1st try` + `if` + `a  b` + x + (1 | `my group`)", "n trials",
+                        ["exam_score", "n_trials"])
+    assert names == {"exam score": "exam_score_2", "1st try": "v_1st_try", "if": "if_", "a  b": "a_b",
+                     "my group": "my_group", "n trials": "n_trials_2"}
+
+
+def test_a_kit_written_by_an_older_version_of_the_scripts_is_rewritten(tmp_path):
+    from scripts.pipeline.inputs import resolve_input
+    from scripts.reproduce import KIT_VERSION, write_kit
+
+    run_input = resolve_input(preset="default")
+    kit = write_kit(tmp_path / "reproduce", run_input)
+    (kit / "brms.R").write_text("old script\n")
+    assert write_kit(kit, run_input) == kit and (kit / "brms.R").read_text() == "old script\n"  # cached
+    shown = json.loads((kit / "fit.json").read_text())
+    shown["kit_version"] = KIT_VERSION - 1
+    (kit / "fit.json").write_text(json.dumps(shown))
+    write_kit(kit, run_input)
+    assert "library(brms)" in (kit / "brms.R").read_text()
+    assert json.loads((kit / "fit.json").read_text())["kit_version"] == KIT_VERSION
