@@ -21,6 +21,9 @@ from scenes.vocab import (PANEL_REGION, PLOT_REGION, Region, make_axes, plural, 
 N_DATASETS = 200
 SHOWN = 40                 # data sets drawn as dots (all 200 enter the RMSE)
 NAMES = {"complete": "complete pooling", "no_pool": "no pooling", "partial": "partial pooling"}
+# why a group's own fit can have no finite intercept, in this family's words
+_NO_ESTIMATE = {"binomial": "every outcome 0 or every outcome 1", "poisson": "every count 0",
+                "gamma": "too few values", "gaussian": "too few values"}
 
 
 class RepeatedSampling(LectureScene):
@@ -107,7 +110,8 @@ class RepeatedSampling(LectureScene):
                                 "uncertainty of each other.")
         missing = result.n_missing["no_pool"]
         if missing:
-            verdict += f" No pooling has no estimate for {missing} group fits (all-0/all-1 or zero counts)."
+            why = _NO_ESTIMATE.get(lecture.scenario.family, "no finite estimate")
+            verdict += f" No pooling has no estimate for {missing} group fits ({why})."
         items.append(wrapped_text(verdict, PANEL_REGION.width, theme, size=SMALL_SIZE))
         side_panel(*items, buff=0.22)
         self.play(LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.2), run_time=1.6)
