@@ -36,7 +36,10 @@ DRAW_TEX = {"gaussian": r"y_{ij} \sim N(\mu_{ij},\,\sigma^2)", "poisson": r"y_{i
             "binomial": r"y_{ij} \sim \mathrm{Bernoulli}(p_{ij})", "gamma": r"y_{ij} \sim \mathrm{Gamma}(\nu,\ \mu_{ij})"}
 SPREAD_WORDS = {"poisson": "No σ: a Poisson spread is set by its mean (Var = μ).",
                 "binomial": "No σ: a 0/1 outcome's spread is set by p (Var = p(1 − p)).",
-                "gamma": "Spread grows with the mean: SD = μ/√ν."}
+                "gamma": "Spread grows with the mean: SD = μ/√ν.",
+                # a share of n trials (Binomial(n, p) / n), not a 0/1 outcome
+                "binomial_trials": "No σ: a share of {trials} trials has its spread set by p "
+                                   "(Var = p(1−p)/{trials})."}
 
 NARRATION = {
     "fixed": {"gaussian": "Start with one line for everybody: the fixed effects. γ₀₀ = {gamma00} is the "
@@ -73,6 +76,19 @@ NARRATION = {
                  "binomial": "This is all we ever see: {n_obs} outcomes in {n_groups} groups. The mixed "
                              "model has to recover the fixed line and τ₀ from them."},
 }
+
+
+def widest_gap(bars, top: float, bottom: float, visible: float = 0.05) -> float:
+    """Scene y of the middle of the widest stretch between bottom and top that no visible bar of
+    a sideways pmf covers (bars of almost no mass, shorter than `visible`, are only the support):
+    where a label beside the pmf reads clear of its bars."""
+    spans = sorted((b.get_bottom()[1], b.get_top()[1]) for b in bars if b.width > visible)
+    best, cursor = (bottom, bottom), bottom
+    for lo, hi in spans + [(top, top)]:
+        if lo - cursor > best[1] - best[0]:
+            best = (cursor, lo)
+        cursor = max(cursor, hi)
+    return (best[0] + best[1]) / 2
 
 
 def bernoulli_rug(y) -> np.ndarray:
@@ -192,7 +208,9 @@ class DataGeneration(LectureScene):
         else:
             noise_row = VGroup(draw_line)
         noise_row.scale_to_fit_width(min(noise_row.width, PANEL_REGION.width))
-        spread_note = wrapped_text(SPREAD_WORDS.get(family, " "), PANEL_REGION.width, theme, size=SMALL_SIZE,
+        spread_key = "binomial_trials" if family == "binomial" and s.trials > 1 else family
+        spread_note = wrapped_text(SPREAD_WORDS.get(spread_key, " ").format(trials=s.trials), PANEL_REGION.width,
+                                   theme, size=SMALL_SIZE,
                                    color=theme.muted)
         key = legend([("grand_mean", "fixed line"),
                       ("line", f"true {'curve' if glmm else 'line'} per {s.group_label}", theme.muted),
@@ -275,9 +293,11 @@ class DataGeneration(LectureScene):
             law_label.next_to(shown, UP, buff=0.12)
         elif shown.get_bottom()[1] - bottom >= law_label.height + 0.15:
             law_label.next_to(shown, DOWN, buff=0.12)
-        else:       # a pmf over the whole range (0/1 outcomes): between its bars
-            law_label.move_to([0, (top + bottom) / 2, 0])
+        else:       # a pmf over the whole range: in its widest gap, right of its baseline
+            law_label.move_to([0, widest_gap(shown, top, bottom), 0])
         law_label.align_to(shown, LEFT)
+        if law.kind == "pmf":
+            law_label.shift(RIGHT * 0.1)
         rec("draw_mean", at_mu)
         rec("draw_mass", float(np.sum(law.weights)) if law.kind == "pmf" else float("nan"))
         on_line = data_cloud(y_axes, x, mu, g, theme)
