@@ -122,7 +122,9 @@ class ModelResults(LectureScene):
                                            theme.foreground, first_color=theme.between))
         if fit.sigma is not None:
             rec("sigma", fit.sigma)
-            variance_rows.append(self._row(("residual SD (\u03c3)", "", "", fmt(fit.sigma)),
+            # a Gamma fit's sigma (glmmTMB's) is the coefficient of variation 1/sqrt(shape), not an SD
+            sigma_name = "residual CV (\u03c3 = 1/\u221a\u03bd)" if fit.family == "gamma" else "residual SD (\u03c3)"
+            variance_rows.append(self._row((sigma_name, "", "", fmt(fit.sigma)),
                                            theme.foreground, first_color=theme.within))
         if fit.icc is not None:
             rec("icc", fit.icc)
