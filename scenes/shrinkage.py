@@ -25,7 +25,7 @@ from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, LAMBDA_OF_LABEL, REL
                                    intercepts, lambda_formula, narrated_group, percent,
                                    moved_most_answer, row_highlight, row_marks)
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
-from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, coef_pairs,
+from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, coef_pairs, crowd_scale,
                           filled_mark, fixed_effect_mark, hollow_mark, legend, make_axes, math_tex,
                           math_with_label, padded_range, scene_fit, shrink_arrow, side_panel,
                           slope_term, title_text, wrapped_text)
@@ -341,10 +341,13 @@ class ShrinkageMap(LectureScene):
         x_label = fitting_label(x_label, PLOT_REGION.width - 1.2)
         axes = make_axes(padded_range(xs), padded_range(ys), x_label, y_label, theme)
         title = title_text(self.title, theme)
-        hollow = VGroup(*[hollow_mark(axes.c2p(a, b), theme.no_pool, radius=0.09) for a, b in shown_own])
-        filled = VGroup(*[filled_mark(axes.c2p(a, b), theme.partial, radius=0.085) for a, b in mixed])
-        arrows = VGroup(*[shrink_arrow(axes.c2p(*p), axes.c2p(*q), theme.foreground, stroke_width=2.5)
+        ink = crowd_scale(len(labels))   # 100 arrows and points thinner and lighter: a field, not a block
+        hollow = VGroup(*[hollow_mark(axes.c2p(a, b), theme.no_pool, radius=0.09 * max(ink, 0.6)) for a, b in shown_own])
+        filled = VGroup(*[filled_mark(axes.c2p(a, b), theme.partial, radius=0.085 * max(ink, 0.6)) for a, b in mixed])
+        arrows = VGroup(*[shrink_arrow(axes.c2p(*p), axes.c2p(*q), theme.foreground, stroke_width=2.5 * ink)
                           for p, q in zip(own, mixed) if p[0] is not None and p[1] is not None])
+        for arrow in arrows:     # (a near-zero pull's stub stays invisible)
+            arrow.set_opacity(min(arrow.get_stroke_opacity(), 0.4 + 0.6 * ink))
         cross = fixed_effect_mark(axes.c2p(g00, g10), theme)
         key = legend([("no_pool", "own fit per group"), ("fixed", "fixed effect"),
                       ("partial", "mixed model")], theme)

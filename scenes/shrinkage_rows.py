@@ -99,11 +99,14 @@ def row_marks(theme, rows: Rows, nopool, partial, gamma00, sides=None):
 
 
 def row_highlight(rows: Rows, j: int, color: str) -> Rectangle:
-    """A thin frame around group j's whole row (label, marks, n_j)."""
+    """A thin frame around group j's whole row (label, marks, n_j). At least as tall as the row's
+    text, so with many groups (rows closer than a label is tall) the frame encloses the label
+    instead of striking through it."""
     left = rows.axes.y_numbers.get_left()[0] - 0.08
     right = rows.n_labels.get_right()[0] + 0.08
     spacing = abs(rows.axes.y_to_scene(1.0) - rows.axes.y_to_scene(0.0))
-    height = min(0.42, 0.9 * spacing)
+    text = max((m.height for m in rows.n_labels.submobjects), default=0.0)
+    height = max(min(0.42, 0.9 * spacing), text + 0.1)
     frame = Rectangle(width=right - left, height=height, color=color, stroke_width=2)
     return frame.move_to([(left + right) / 2, rows.axes.y_to_scene(rows.row_of[j]), 0])
 
