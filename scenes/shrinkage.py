@@ -14,7 +14,7 @@ fixef, re_cov, re_sd, re_corr, sigma, group_sizes, shrinkage (λⱼ), shrinkage_
 """
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, GrowArrow, Indicate, LaggedStart, Text,
+from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart, Text,
                    Transform, VGroup)
 
 from estimator.boundary import boundary_groups
@@ -23,7 +23,7 @@ from scenes.context import input_from_scenario, lecture_input
 from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
                                    build_rows, classic_lambda, finite, intercept_axis_label,
                                    intercepts, lambda_formula, narrated_group, percent,
-                                   moved_most_answer, row_highlight, row_marks)
+                                   moved_most_answer, panel_with_room, row_highlight, row_marks)
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, coef_pairs, crowd_scale,
                           filled_mark, fixed_effect_mark, hollow_mark, legend, make_axes, math_tex,
@@ -142,7 +142,7 @@ class ShrinkageDiagram(LectureScene):
         if not classic_lambda(fit):
             definition.append(wrapped_text(RELIABILITY, PANEL_REGION.width, theme, size=LABEL_SIZE,
                                            color=theme.muted))
-        side_panel(*intro, key, gm_value, *definition, general, substituted, buff=0.22)
+        reflow = panel_with_room(intro, [key, gm_value], [*definition, general, substituted])
 
         self.add(title)
         self.play(Create(rows.axes), FadeIn(rows.n_labels), *[FadeIn(m) for m in intro], run_time=1.0)
@@ -164,6 +164,8 @@ class ShrinkageDiagram(LectureScene):
         # Section: lambda_j for the narrated group, numbers substituted
         j = labels.index(focus)
         box = row_highlight(rows, j, theme.group_color(j))
+        if reflow:      # no room for all at a readable size: the reading guide makes way
+            self.play(*[FadeOut(m) for m in intro], *[Transform(m, t) for m, t in zip([key, gm_value], reflow)])
         self.play(FadeIn(general), *[FadeIn(m) for m in definition], Create(box), run_time=0.8)
         self.play(FadeIn(substituted, shift=DOWN * 0.1), Indicate(arrows[j], color=theme.group_color(j)),
                   run_time=1.0)

@@ -14,8 +14,8 @@ from manim import MathTex, Rectangle, Text, VGroup, DashedLine
 
 from estimator.boundary import ALL_ONE, ALL_ZERO, side
 from scenes.theme import FONT, LABEL_SIZE, fmt
-from scenes.vocab import (INTERCEPT_TERM, LABEL_SLOT, coef_pairs, filled_mark, hollow_mark,
-                          make_axes, math_with_label, shrink_arrow)
+from scenes.vocab import (INTERCEPT_TERM, LABEL_SLOT, PANEL_REGION, coef_pairs, filled_mark, hollow_mark,
+                          make_axes, math_with_label, shrink_arrow, side_panel)
 from scenes.vocab.glmm_b import edge_label, infinite_mark, link_scale
 from estimator.plotted import most_moved
 
@@ -109,6 +109,24 @@ def row_highlight(rows: Rows, j: int, color: str) -> Rectangle:
     height = max(min(0.42, 0.9 * spacing), text + 0.1)
     frame = Rectangle(width=right - left, height=height, color=color, stroke_width=2)
     return frame.move_to([(left + right) / 2, rows.axes.y_to_scene(rows.row_of[j]), 0])
+
+
+def panel_with_room(intro: list, kept: list, later: list, buff: float = 0.22) -> list | None:
+    """Lay out the side panel as intro + kept, with `later` below, all at full size when they fit.
+    When they do not (a GLMM's reliability definition plus a boundary note made the whole panel
+    shrink to unreadable text), `later` takes the intro's place when it appears: the returned
+    copies of `kept` are where kept moves to then (None when everything fits)."""
+    for item in [*intro, *kept, *later]:
+        if item.width > PANEL_REGION.width:
+            item.scale_to_fit_width(PANEL_REGION.width)
+    items = [*intro, *kept, *later]
+    if sum(m.height for m in items) + buff * (len(items) - 1) <= PANEL_REGION.height:
+        side_panel(*items, buff=buff)
+        return None
+    side_panel(*intro, *kept, buff=buff)
+    targets = [m.copy() for m in kept]
+    side_panel(*targets, *later, buff=buff)
+    return targets
 
 
 def intercepts(fit, kind: str) -> list:
