@@ -78,17 +78,33 @@ NARRATION = {
 }
 
 
-def widest_gap(bars, top: float, bottom: float, visible: float = 0.05) -> float:
-    """Scene y of the middle of the widest stretch between bottom and top that no visible bar of
-    a sideways pmf covers (bars of almost no mass, shorter than `visible`, are only the support):
-    where a label beside the pmf reads clear of its bars."""
-    spans = sorted((b.get_bottom()[1], b.get_top()[1]) for b in bars if b.width > visible)
-    best, cursor = (bottom, bottom), bottom
-    for lo, hi in spans + [(top, top)]:
-        if lo - cursor > best[1] - best[0]:
-            best = (cursor, lo)
-        cursor = max(cursor, hi)
-    return (best[0] + best[1]) / 2
+def clear_spot(shape, height: float, top: float, bottom: float) -> tuple[float, float]:
+    """(centre y, left x) for a label `height` tall beside a sideways distribution `shape` that
+    leaves no room above or below it: in the longest stretch of heights where the shape bulges
+    least (the pmf's empty outcomes, a density's thin tail), just right of that bulge; so the
+    label crosses neither the bars nor the curve."""
+    points = shape.get_all_points()
+    base = shape.get_left()[0]
+    centres = np.arange(bottom + height / 2 + 0.05, top - height / 2 + 1e-9, 0.05)
+    if not len(centres):
+        return (top + bottom) / 2, base + 0.1
+
+    def bulge(y: float) -> float:
+        near = points[np.abs(points[:, 1] - y) <= height / 2 + 0.03, 0]
+        return float(near.max()) if near.size else base
+
+    widths = np.array([bulge(y) for y in centres])
+    good = widths <= widths.min() + 0.02
+    runs, start = [], None
+    for k, ok in enumerate([*good, False]):
+        if ok and start is None:
+            start = k
+        elif not ok and start is not None:
+            runs.append((k - start, start, k - 1))
+            start = None
+    _, first, last = max(runs)
+    k = (first + last) // 2
+    return float(centres[k]), float(widths[first:last + 1].max()) + 0.1
 
 
 def bernoulli_rug(y) -> np.ndarray:
@@ -290,14 +306,12 @@ class DataGeneration(LectureScene):
                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.06)
         top, bottom = y_axes.y_to_scene(y_axes.y_lim[1]), y_axes.y_to_scene(y_axes.y_lim[0])
         if top - shown.get_top()[1] >= law_label.height + 0.15:
-            law_label.next_to(shown, UP, buff=0.12)
+            law_label.next_to(shown, UP, buff=0.12).align_to(shown, LEFT)
         elif shown.get_bottom()[1] - bottom >= law_label.height + 0.15:
-            law_label.next_to(shown, DOWN, buff=0.12)
-        else:       # a pmf over the whole range: in its widest gap, right of its baseline
-            law_label.move_to([0, widest_gap(shown, top, bottom), 0])
-        law_label.align_to(shown, LEFT)
-        if law.kind == "pmf":
-            law_label.shift(RIGHT * 0.1)
+            law_label.next_to(shown, DOWN, buff=0.12).align_to(shown, LEFT)
+        else:       # the shape spans the axis: beside it where it bulges least
+            y_mid, left = clear_spot(shown, law_label.height, top, bottom)
+            law_label.move_to([left + law_label.width / 2, y_mid, 0])
         rec("draw_mean", at_mu)
         rec("draw_mass", float(np.sum(law.weights)) if law.kind == "pmf" else float("nan"))
         on_line = data_cloud(y_axes, x, mu, g, theme)

@@ -3,11 +3,11 @@
 what its data are, and the shrinkage diagram's focus frame encloses its row's text."""
 from __future__ import annotations
 
-from manim import Rectangle
+from manim import Rectangle, VGroup, VMobject
 
 import pytest
 
-from scenes.data_generation import SPREAD_WORDS, widest_gap
+from scenes.data_generation import SPREAD_WORDS, clear_spot
 from scenes.repeated_sampling import _NO_ESTIMATE
 from scenes.shrinkage_rows import build_rows, row_highlight
 from scenes.theme import DARK
@@ -17,15 +17,17 @@ def _bar(y: float, length: float) -> Rectangle:
     return Rectangle(width=length, height=0.2).move_to([length / 2, y, 0])
 
 
-def test_the_draw_label_goes_in_the_widest_gap_between_visible_bars():
-    # a Binomial(10, 0.82)/10 pmf drawn along the axis: visible bars high up, only the support
-    # (bars of almost no mass) below; the label must go low, not across the bars at mid-plot
-    bars = [_bar(y, 1e-3) for y in (-2.0, -1.6, -1.2, -0.8)] + [_bar(y, 0.6) for y in (0.0, 0.4, 0.8, 1.2)]
-    y = widest_gap(bars, top=1.5, bottom=-2.2)
-    assert -2.2 < y < -0.1
-    assert abs(y - (-2.2 + -0.1) / 2) < 1e-6
-    # 0/1 outcomes: bars at both ends, the label between them
-    assert abs(widest_gap([_bar(-2.0, 0.3), _bar(1.4, 0.5)], top=1.5, bottom=-2.2) - (-0.3)) < 1e-6
+def test_the_draw_label_goes_where_the_distribution_bulges_least():
+    # a Binomial(10, 0.82)/10 pmf along the axis: visible bars high up, only the support (bars of
+    # almost no mass) below; the label must go low, right of the stubs, not across the bars
+    bars = VGroup(*[_bar(y, 1e-3) for y in (-2.0, -1.6, -1.2, -0.8)],
+                  *[_bar(y, 0.6) for y in (0.0, 0.4, 0.8, 1.2)])
+    y, left = clear_spot(bars, 0.4, top=1.5, bottom=-2.2)
+    assert y + 0.2 < -0.1 and left < 0.2
+    # a density reaching the top of the axis (Gamma): beside its thin tail, right of the curve
+    tail = VMobject().set_points_as_corners([[0, -2.2, 0], [1.0, -1.5, 0], [0.3, 0.0, 0], [0.02, 1.5, 0]])
+    y, left = clear_spot(VGroup(tail), 0.4, top=1.5, bottom=-2.2)
+    assert y > 0.5 and left >= 0.02 + 0.1 and left < 0.5
 
 
 def test_each_family_says_why_its_spread_and_missing_estimates_are_what_they_are():
