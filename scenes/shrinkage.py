@@ -20,7 +20,7 @@ from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Indica
 from estimator.boundary import boundary_groups
 from scenes.base import LectureScene
 from scenes.context import input_from_scenario, lecture_input
-from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
+from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, JOINT_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
                                    build_rows, classic_lambda, finite, intercept_axis_label,
                                    intercepts, lambda_formula, narrated_group, percent,
                                    moved_most_answer, panel_with_room, row_highlight, row_marks)
@@ -126,7 +126,8 @@ class ShrinkageDiagram(LectureScene):
                           s.group_label, sides, focus=labels.index(focus) if focus in labels else None)
         hollow, filled, arrows, gm, edges = row_marks(theme, rows, nopool, partial, gamma00, sides)
         title = title_text(self.title, theme)
-        read_me = wrapped_text(READ_ME, PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
+        read_me = wrapped_text(READ_ME + (JOINT_NOTE if len(fit.re_terms) > 1 else ""), PANEL_REGION.width,
+                               theme, size=SMALL_SIZE, color=theme.muted)
         key = legend([("no_pool", "no pooling (own data)"), ("grand_mean", "grand mean"),
                       ("partial", "partial pooling (mixed)")], theme)
         gm_value = Readout(r"\hat\gamma_{00} =", gamma00, theme, color=theme.grand_mean, size=SIZE)
@@ -367,6 +368,8 @@ class ShrinkageMap(LectureScene):
                         key="tau1_hat", recorder=rec),
                 Readout(r"\hat\rho =", corr, theme, color=theme.between, size=SIZE, key="rho_hat", recorder=rec),
             ).arrange(RIGHT, buff=0.35)
+            if spread.width > PANEL_REGION.width:    # one per line, not shrunk to fit the row
+                spread.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             how = (f"How intercept and slope move jointly depends on τ̂₀ = {fmt(tau0)}, "
                    f"τ̂₁ = {fmt(tau1)} and their correlation ρ̂ = {fmt(corr)}.")
             note = wrapped_text("Random intercept and slope: both are pulled, jointly.",

@@ -111,6 +111,11 @@ def row_highlight(rows: Rows, j: int, color: str) -> Rectangle:
     return frame.move_to([(left + right) / 2, rows.axes.y_to_scene(rows.row_of[j]), 0])
 
 
+# the 1-D intercept diagram of a random-slope model: arrows need not point at the grand mean
+JOINT_NOTE = (" With a random slope too, intercept and slope move jointly, so an intercept can cross "
+              "the grand mean or move away from it (the 2-D shrinkage map shows both).")
+
+
 def panel_with_room(intro: list, kept: list, later: list, buff: float = 0.22) -> list | None:
     """Lay out the side panel as intro + kept, with `later` below, all at full size when they fit.
     When they do not (a GLMM's reliability definition plus a boundary note made the whole panel
