@@ -36,7 +36,10 @@ DRAW_TEX = {"gaussian": r"y_{ij} \sim N(\mu_{ij},\,\sigma^2)", "poisson": r"y_{i
             "binomial": r"y_{ij} \sim \mathrm{Bernoulli}(p_{ij})", "gamma": r"y_{ij} \sim \mathrm{Gamma}(\nu,\ \mu_{ij})"}
 SPREAD_WORDS = {"poisson": "No σ: a Poisson spread is set by its mean (Var = μ).",
                 "binomial": "No σ: a 0/1 outcome's spread is set by p (Var = p(1 − p)).",
-                "gamma": "Spread grows with the mean: SD = μ/√ν."}
+                "gamma": "Spread grows with the mean: SD = μ/√ν.",
+                # a share of n trials (Binomial(n, p) / n), not a 0/1 outcome
+                "binomial_trials": "No σ: a share of {trials} trials has its spread set by p "
+                                   "(Var = p(1−p)/{trials})."}
 
 NARRATION = {
     "fixed": {"gaussian": "Start with one line for everybody: the fixed effects. γ₀₀ = {gamma00} is the "
@@ -73,6 +76,35 @@ NARRATION = {
                  "binomial": "This is all we ever see: {n_obs} outcomes in {n_groups} groups. The mixed "
                              "model has to recover the fixed line and τ₀ from them."},
 }
+
+
+def clear_spot(shape, height: float, top: float, bottom: float) -> tuple[float, float]:
+    """(centre y, left x) for a label `height` tall beside a sideways distribution `shape` that
+    leaves no room above or below it: in the longest stretch of heights where the shape bulges
+    least (the pmf's empty outcomes, a density's thin tail), just right of that bulge; so the
+    label crosses neither the bars nor the curve."""
+    points = shape.get_all_points()
+    base = shape.get_left()[0]
+    centres = np.arange(bottom + height / 2 + 0.05, top - height / 2 + 1e-9, 0.05)
+    if not len(centres):
+        return (top + bottom) / 2, base + 0.1
+
+    def bulge(y: float) -> float:
+        near = points[np.abs(points[:, 1] - y) <= height / 2 + 0.03, 0]
+        return float(near.max()) if near.size else base
+
+    widths = np.array([bulge(y) for y in centres])
+    good = widths <= widths.min() + 0.02
+    runs, start = [], None
+    for k, ok in enumerate([*good, False]):
+        if ok and start is None:
+            start = k
+        elif not ok and start is not None:
+            runs.append((k - start, start, k - 1))
+            start = None
+    _, first, last = max(runs)
+    k = (first + last) // 2
+    return float(centres[k]), float(widths[first:last + 1].max()) + 0.1
 
 
 def bernoulli_rug(y) -> np.ndarray:
@@ -192,7 +224,9 @@ class DataGeneration(LectureScene):
         else:
             noise_row = VGroup(draw_line)
         noise_row.scale_to_fit_width(min(noise_row.width, PANEL_REGION.width))
-        spread_note = wrapped_text(SPREAD_WORDS.get(family, " "), PANEL_REGION.width, theme, size=SMALL_SIZE,
+        spread_key = "binomial_trials" if family == "binomial" and s.trials > 1 else family
+        spread_note = wrapped_text(SPREAD_WORDS.get(spread_key, " ").format(trials=s.trials), PANEL_REGION.width,
+                                   theme, size=SMALL_SIZE,
                                    color=theme.muted)
         key = legend([("grand_mean", "fixed line"),
                       ("line", f"true {'curve' if glmm else 'line'} per {s.group_label}", theme.muted),
@@ -272,12 +306,12 @@ class DataGeneration(LectureScene):
                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.06)
         top, bottom = y_axes.y_to_scene(y_axes.y_lim[1]), y_axes.y_to_scene(y_axes.y_lim[0])
         if top - shown.get_top()[1] >= law_label.height + 0.15:
-            law_label.next_to(shown, UP, buff=0.12)
+            law_label.next_to(shown, UP, buff=0.12).align_to(shown, LEFT)
         elif shown.get_bottom()[1] - bottom >= law_label.height + 0.15:
-            law_label.next_to(shown, DOWN, buff=0.12)
-        else:       # a pmf over the whole range (0/1 outcomes): between its bars
-            law_label.move_to([0, (top + bottom) / 2, 0])
-        law_label.align_to(shown, LEFT)
+            law_label.next_to(shown, DOWN, buff=0.12).align_to(shown, LEFT)
+        else:       # the shape spans the axis: beside it where it bulges least
+            y_mid, left = clear_spot(shown, law_label.height, top, bottom)
+            law_label.move_to([left + law_label.width / 2, y_mid, 0])
         rec("draw_mean", at_mu)
         rec("draw_mass", float(np.sum(law.weights)) if law.kind == "pmf" else float("nan"))
         on_line = data_cloud(y_axes, x, mu, g, theme)

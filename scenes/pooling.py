@@ -283,9 +283,7 @@ class PoolingComparison(LectureScene):
             end = link_axes.c2p(pooled[j], row_of[j])
             filled = filled_mark(end, theme.group_color(j), radius=0.08)
             if own[j] is None:
-                words = Text("no estimate alone", font=FONT, font_size=LABEL_SIZE - 2, color=theme.warning)
-                words.next_to(filled, RIGHT if pooled[j] <= gamma00 else LEFT, buff=0.2)
-                drawn.add(VGroup(filled, words))
+                drawn.add(VGroup(filled, *self._no_estimate_words(filled, link_axes, centre)))
                 continue
             start = link_axes.c2p(own[j], row_of[j])
             drawn.add(VGroup(shrink_arrow(start, end, theme.group_color(j), buff=0.09),
@@ -293,6 +291,18 @@ class PoolingComparison(LectureScene):
         # a fade, not a morph: the row labels are not the old tick numbers
         self.play(*[FadeOut(m) for m in old], FadeOut(axes), FadeIn(link_axes), run_time=1.2)
         self.play(Create(centre), LaggedStart(*[FadeIn(d) for d in drawn], lag_ratio=0.05), run_time=1.2)
+
+
+    def _no_estimate_words(self, mark, axes, centre) -> list:
+        """'no estimate alone' beside the mark, away from the fixed effect or toward it, wherever it
+        stays in the plot and off the dashed line; else none (the panel names the group)."""
+        words = Text("no estimate alone", font=FONT, font_size=LABEL_SIZE - 2, color=self.theme.warning)
+        (lo, hi), mid = (axes.c2p(x, 0)[0] for x in axes.x_lim), centre.get_center()[0]
+        for side in ((RIGHT, LEFT) if mark.get_center()[0] >= mid else (LEFT, RIGHT)):
+            left, right = words.next_to(mark, side, buff=0.2).get_left()[0], words.get_right()[0]
+            if lo <= left and right <= hi and not left - 0.05 < mid < right + 0.05:
+                return [words]
+        return []
 
 
 class PoolingTradeoff(LectureScene):

@@ -17,7 +17,7 @@ from estimator.pooling_view import unestimable_reasons
 from scenes.base import LectureScene
 from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
-from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, Region, data_cloud, group_lines,
+from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, Region, crowd_scale, data_cloud, group_lines,
                           make_axes, math_tex, padded_range, scene_fit, side_panel, title_text,
                           wrapped_text, x_axis_limits)
 from scenes.vocab.dial import PoolingDialTrack
@@ -92,7 +92,7 @@ class PoolingDial(LectureScene):
         reasons = unestimable_reasons(fit, y, g)
         axes = make_axes(x_lim, padded_range(list(ends) + ([] if glmm else list(y))), s.x_label, y_label,
                          theme, region=plot_region)
-        track = PoolingDialTrack(dial_region, theme)
+        track = PoolingDialTrack(dial_region, theme, crowd=crowd_scale(len(labels)))
         w = ValueTracker(0.0)
         weights = {"value": None}      # per-group weights while the mixed model's positions are shown
 

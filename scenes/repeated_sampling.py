@@ -15,11 +15,15 @@ from estimator.repeated import METHODS, repeated_sampling
 from scenes.base import LectureScene
 from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
-from scenes.vocab import PANEL_REGION, PLOT_REGION, Region, make_axes, side_panel, title_text, wrapped_text
+from scenes.vocab import (PANEL_REGION, PLOT_REGION, Region, make_axes, plural, side_panel, title_text,
+                          wrapped_text)
 
 N_DATASETS = 200
 SHOWN = 40                 # data sets drawn as dots (all 200 enter the RMSE)
 NAMES = {"complete": "complete pooling", "no_pool": "no pooling", "partial": "partial pooling"}
+# why a group's own fit can have no finite intercept, in this family's words
+_NO_ESTIMATE = {"binomial": "every outcome 0 or every outcome 1", "poisson": "every count 0",
+                "gamma": "too few values", "gaussian": "too few values"}
 
 
 class RepeatedSampling(LectureScene):
@@ -58,13 +62,19 @@ class RepeatedSampling(LectureScene):
         self.play(FadeIn(panels), run_time=1.0)
         colors = {"complete": theme.complete, "no_pool": theme.no_pool, "partial": theme.partial}
 
+        beyond = [0]   # dots drawn on the axis end because their error lies beyond it
+
         def dots(rows: slice) -> VGroup:
+            """One dot per group error; an error beyond the axis sits on its end, and is counted so
+            the note can say so (a row of dots on the edge would otherwise read as a pile-up)."""
             group = VGroup()
             for method, ax in zip(METHODS, axes):
+                lo, hi = ax.y_lim
                 err, size = shown[method][rows], sizes[rows]
                 for e, n in zip(err.ravel(), size.ravel()):
                     if np.isfinite(e):
-                        group.add(Dot(ax.c2p(float(n), float(np.clip(e, -reach, reach))), radius=0.035,
+                        beyond[0] += not lo <= e <= hi
+                        group.add(Dot(ax.c2p(float(n), float(np.clip(e, lo, hi))), radius=0.035,
                                       color=colors[method], fill_opacity=0.55))
             return group
 
@@ -77,7 +87,11 @@ class RepeatedSampling(LectureScene):
                                                         "group's intercept with the smallest error on average?")
 
         rest = dots(slice(1, SHOWN))
-        count = Text(f"first {SHOWN} of {N_DATASETS} data sets shown", font=FONT, font_size=LABEL_SIZE,
+        note = f"first {SHOWN} of {N_DATASETS} data sets shown"
+        if beyond[0]:
+            note += (f"; {beyond[0]} {plural('error', beyond[0])} beyond ±{fmt(axes[0].y_lim[1], 2)} "
+                     "drawn on the axis end")
+        count = Text(note, font=FONT, font_size=LABEL_SIZE,
                      color=theme.muted).next_to(panels, DOWN, buff=0.15).align_to(panels, LEFT)
         self.play(FadeIn(rest, lag_ratio=0.002), FadeIn(count), run_time=2.0)
         self.slide_point("many_draws")
@@ -96,7 +110,8 @@ class RepeatedSampling(LectureScene):
                                 "uncertainty of each other.")
         missing = result.n_missing["no_pool"]
         if missing:
-            verdict += f" No pooling has no estimate for {missing} group fits (all-0/all-1 or zero counts)."
+            why = _NO_ESTIMATE.get(lecture.scenario.family, "no finite estimate")
+            verdict += f" No pooling has no estimate for {missing} group fits ({why})."
         items.append(wrapped_text(verdict, PANEL_REGION.width, theme, size=SMALL_SIZE))
         side_panel(*items, buff=0.22)
         self.play(LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.2), run_time=1.6)

@@ -122,11 +122,16 @@ class ModelResults(LectureScene):
                                            theme.foreground, first_color=theme.between))
         if fit.sigma is not None:
             rec("sigma", fit.sigma)
-            variance_rows.append(self._row(("residual SD (\u03c3)", "", "", fmt(fit.sigma)),
+            # a Gamma fit's sigma (glmmTMB's) is the coefficient of variation 1/sqrt(shape), not an SD
+            sigma_name = "residual CV (\u03c3 = 1/\u221a\u03bd)" if fit.family == "gamma" else "residual SD (\u03c3)"
+            variance_rows.append(self._row((sigma_name, "", "", fmt(fit.sigma)),
                                            theme.foreground, first_color=theme.within))
         if fit.icc is not None:
             rec("icc", fit.icc)
-            variance_rows.append(self._row(("ICC", "", "", fmt(fit.icc)), theme.foreground))
+            # with random slopes the ICC depends on x: the fit's is the one at x = 0
+            slopes = [t for t in fit.re_terms if t != INTERCEPT_TERM]
+            icc_name = f"ICC (at {', '.join(slopes)} = 0)" if slopes else "ICC"
+            variance_rows.append(self._row((icc_name, "", "", fmt(fit.icc)), theme.foreground))
         table.add(*variance_rows)
 
         # Section: fit statistics
@@ -142,6 +147,8 @@ class ModelResults(LectureScene):
         word = lecture.scenario.group_label or "group"
         unshown = (f"\nno pooling leaves out {count_of(n_out, word)} whose own "
                    "estimate is infinite (all outcomes alike)" if 0 < n_out < fit.n_groups else "")
+        if fit.singular:    # a variance of 0 or a correlation of +-1 in the table: lme4 warns, so do we
+            unshown += "\nboundary (singular) fit: a variance is estimated as 0 or a correlation as ±1"
         note = Text(f"{fit.method} fit, {fit.n_obs} observations in {count_of(fit.n_groups, word)}; "
                     f"estimates (standard errors){unshown}", font=FONT, font_size=LABEL_SIZE,
                     color=theme.muted)

@@ -14,18 +14,18 @@ fixef, re_cov, re_sd, re_corr, sigma, group_sizes, shrinkage (λⱼ), shrinkage_
 """
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, GrowArrow, Indicate, LaggedStart, Text,
+from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart, Text,
                    Transform, VGroup)
 
 from estimator.boundary import boundary_groups
 from scenes.base import LectureScene
 from scenes.context import input_from_scenario, lecture_input
-from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
+from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, JOINT_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
                                    build_rows, classic_lambda, finite, intercept_axis_label,
                                    intercepts, lambda_formula, narrated_group, percent,
-                                   moved_most_answer, row_highlight, row_marks)
+                                   moved_most_answer, panel_with_room, row_highlight, row_marks)
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
-from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, coef_pairs,
+from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, coef_pairs, crowd_scale,
                           filled_mark, fixed_effect_mark, hollow_mark, legend, make_axes, math_tex,
                           math_with_label, padded_range, scene_fit, shrink_arrow, side_panel,
                           slope_term, title_text, wrapped_text)
@@ -126,7 +126,8 @@ class ShrinkageDiagram(LectureScene):
                           s.group_label, sides, focus=labels.index(focus) if focus in labels else None)
         hollow, filled, arrows, gm, edges = row_marks(theme, rows, nopool, partial, gamma00, sides)
         title = title_text(self.title, theme)
-        read_me = wrapped_text(READ_ME, PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
+        read_me = wrapped_text(READ_ME + (JOINT_NOTE if len(fit.re_terms) > 1 else ""), PANEL_REGION.width,
+                               theme, size=SMALL_SIZE, color=theme.muted)
         key = legend([("no_pool", "no pooling (own data)"), ("grand_mean", "grand mean"),
                       ("partial", "partial pooling (mixed)")], theme)
         gm_value = Readout(r"\hat\gamma_{00} =", gamma00, theme, color=theme.grand_mean, size=SIZE)
@@ -142,7 +143,7 @@ class ShrinkageDiagram(LectureScene):
         if not classic_lambda(fit):
             definition.append(wrapped_text(RELIABILITY, PANEL_REGION.width, theme, size=LABEL_SIZE,
                                            color=theme.muted))
-        side_panel(*intro, key, gm_value, *definition, general, substituted, buff=0.22)
+        reflow = panel_with_room(intro, [key, gm_value], [*definition, general, substituted])
 
         self.add(title)
         self.play(Create(rows.axes), FadeIn(rows.n_labels), *[FadeIn(m) for m in intro], run_time=1.0)
@@ -164,6 +165,8 @@ class ShrinkageDiagram(LectureScene):
         # Section: lambda_j for the narrated group, numbers substituted
         j = labels.index(focus)
         box = row_highlight(rows, j, theme.group_color(j))
+        if reflow:      # no room for all at a readable size: the reading guide makes way
+            self.play(*[FadeOut(m) for m in intro], *[Transform(m, t) for m, t in zip([key, gm_value], reflow)])
         self.play(FadeIn(general), *[FadeIn(m) for m in definition], Create(box), run_time=0.8)
         self.play(FadeIn(substituted, shift=DOWN * 0.1), Indicate(arrows[j], color=theme.group_color(j)),
                   run_time=1.0)
@@ -341,10 +344,13 @@ class ShrinkageMap(LectureScene):
         x_label = fitting_label(x_label, PLOT_REGION.width - 1.2)
         axes = make_axes(padded_range(xs), padded_range(ys), x_label, y_label, theme)
         title = title_text(self.title, theme)
-        hollow = VGroup(*[hollow_mark(axes.c2p(a, b), theme.no_pool, radius=0.09) for a, b in shown_own])
-        filled = VGroup(*[filled_mark(axes.c2p(a, b), theme.partial, radius=0.085) for a, b in mixed])
-        arrows = VGroup(*[shrink_arrow(axes.c2p(*p), axes.c2p(*q), theme.foreground, stroke_width=2.5)
+        ink = crowd_scale(len(labels))   # 100 arrows and points thinner and lighter: a field, not a block
+        hollow = VGroup(*[hollow_mark(axes.c2p(a, b), theme.no_pool, radius=0.09 * max(ink, 0.6)) for a, b in shown_own])
+        filled = VGroup(*[filled_mark(axes.c2p(a, b), theme.partial, radius=0.085 * max(ink, 0.6)) for a, b in mixed])
+        arrows = VGroup(*[shrink_arrow(axes.c2p(*p), axes.c2p(*q), theme.foreground, stroke_width=2.5 * ink)
                           for p, q in zip(own, mixed) if p[0] is not None and p[1] is not None])
+        for arrow in arrows:     # (a near-zero pull's stub stays invisible)
+            arrow.set_opacity(min(arrow.get_stroke_opacity(), 0.4 + 0.6 * ink))
         cross = fixed_effect_mark(axes.c2p(g00, g10), theme)
         key = legend([("no_pool", "own fit per group"), ("fixed", "fixed effect"),
                       ("partial", "mixed model")], theme)
@@ -362,6 +368,8 @@ class ShrinkageMap(LectureScene):
                         key="tau1_hat", recorder=rec),
                 Readout(r"\hat\rho =", corr, theme, color=theme.between, size=SIZE, key="rho_hat", recorder=rec),
             ).arrange(RIGHT, buff=0.35)
+            if spread.width > PANEL_REGION.width:    # one per line, not shrunk to fit the row
+                spread.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             how = (f"How intercept and slope move jointly depends on τ̂₀ = {fmt(tau0)}, "
                    f"τ̂₁ = {fmt(tau1)} and their correlation ρ̂ = {fmt(corr)}.")
             note = wrapped_text("Random intercept and slope: both are pulled, jointly.",

@@ -14,8 +14,8 @@ from manim import MathTex, Rectangle, Text, VGroup, DashedLine
 
 from estimator.boundary import ALL_ONE, ALL_ZERO, side
 from scenes.theme import FONT, LABEL_SIZE, fmt
-from scenes.vocab import (INTERCEPT_TERM, LABEL_SLOT, coef_pairs, filled_mark, hollow_mark,
-                          make_axes, math_with_label, shrink_arrow)
+from scenes.vocab import (INTERCEPT_TERM, LABEL_SLOT, PANEL_REGION, coef_pairs, filled_mark, hollow_mark,
+                          make_axes, math_with_label, shrink_arrow, side_panel)
 from scenes.vocab.glmm_b import edge_label, infinite_mark, link_scale
 from estimator.plotted import most_moved
 
@@ -99,13 +99,39 @@ def row_marks(theme, rows: Rows, nopool, partial, gamma00, sides=None):
 
 
 def row_highlight(rows: Rows, j: int, color: str) -> Rectangle:
-    """A thin frame around group j's whole row (label, marks, n_j)."""
+    """A thin frame around group j's whole row (label, marks, n_j). At least as tall as the row's
+    text, so with many groups (rows closer than a label is tall) the frame encloses the label
+    instead of striking through it."""
     left = rows.axes.y_numbers.get_left()[0] - 0.08
     right = rows.n_labels.get_right()[0] + 0.08
     spacing = abs(rows.axes.y_to_scene(1.0) - rows.axes.y_to_scene(0.0))
-    height = min(0.42, 0.9 * spacing)
+    text = max((m.height for m in rows.n_labels.submobjects), default=0.0)
+    height = max(min(0.42, 0.9 * spacing), text + 0.1)
     frame = Rectangle(width=right - left, height=height, color=color, stroke_width=2)
     return frame.move_to([(left + right) / 2, rows.axes.y_to_scene(rows.row_of[j]), 0])
+
+
+# the 1-D intercept diagram of a random-slope model: arrows need not point at the grand mean
+JOINT_NOTE = (" With a random slope too, intercept and slope move jointly, so an intercept can cross "
+              "the grand mean or move away from it (the 2-D shrinkage map shows both).")
+
+
+def panel_with_room(intro: list, kept: list, later: list, buff: float = 0.22) -> list | None:
+    """Lay out the side panel as intro + kept, with `later` below, all at full size when they fit.
+    When they do not (a GLMM's reliability definition plus a boundary note made the whole panel
+    shrink to unreadable text), `later` takes the intro's place when it appears: the returned
+    copies of `kept` are where kept moves to then (None when everything fits)."""
+    for item in [*intro, *kept, *later]:
+        if item.width > PANEL_REGION.width:
+            item.scale_to_fit_width(PANEL_REGION.width)
+    items = [*intro, *kept, *later]
+    if sum(m.height for m in items) + buff * (len(items) - 1) <= PANEL_REGION.height:
+        side_panel(*items, buff=buff)
+        return None
+    side_panel(*intro, *kept, buff=buff)
+    targets = [m.copy() for m in kept]
+    side_panel(*targets, *later, buff=buff)
+    return targets
 
 
 def intercepts(fit, kind: str) -> list:

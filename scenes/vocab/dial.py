@@ -33,11 +33,18 @@ def stacked_rows(xs: Sequence[float], min_dx: float, n_rows: int = 4) -> list[in
 class PoolingDialTrack(VGroup):
     """Track, tick numbers 0 / 0.5 / 1 above it, the words for each end below the marks' rows.
     `x_of(w)` is the scene x of weight w; `track_y` the track's height; `mark_y(row)` the height of
-    a group mark's row below the track; `knob(w)` a knob mobject at w."""
+    a group mark's row below the track; `knob(w)` a knob mobject at w.
+
+    `crowd` (crowd_scale of the group count, 1 up to 12 groups) shrinks the marks, their spacing
+    and the row gap together and adds rows to fill the same band, so 30 or 100 groups still read
+    as separate marks (a dot plot of the lambda_j) instead of one overlapping block."""
 
     def __init__(self, region: Region, theme: Theme, left_words: str = "complete pooling",
-                 right_words: str = "no pooling", n_rows: int = 4):
+                 right_words: str = "no pooling", n_rows: int = 4, crowd: float = 1.0):
         super().__init__()
+        self.crowd = float(min(1.0, max(crowd, 0.2)))
+        self.row_gap = ROW_GAP * self.crowd
+        n_rows = 1 + int((n_rows - 1) * ROW_GAP / self.row_gap + 1e-9)
         self.theme, self.region, self.n_rows = theme, region, n_rows
         self.x0, self.x1 = region.left + 0.15, region.right - 0.15
         self.track_y = region.top - 0.55
@@ -62,7 +69,7 @@ class PoolingDialTrack(VGroup):
         return self.x0 + float(w) * (self.x1 - self.x0)
 
     def mark_y(self, row: int) -> float:
-        return self.track_y - 0.22 - ROW_GAP * row
+        return self.track_y - 0.22 - self.row_gap * row
 
     def knob(self, w: float) -> VGroup:
         """A downward triangle over the track at w, and a short bar through it."""
@@ -76,9 +83,10 @@ class PoolingDialTrack(VGroup):
     def group_marks(self, positions: Sequence[float], rows: Sequence[int], colors: Sequence[str],
                     shapes: Sequence[str], size: float = 0.07) -> VGroup:
         """One filled mark per group at dial position positions[j], in row rows[j]."""
+        size *= self.crowd
         return VGroup(*[group_mark(shape, [self.x_of(w), self.mark_y(row), 0], color, size, opacity=1.0)
                         for w, row, color, shape in zip(positions, rows, colors, shapes)])
 
     def rows_for(self, positions: Sequence[float], min_dx: float = 0.17) -> list[int]:
-        return stacked_rows([self.x_of(w) for w in positions], min_dx, self.n_rows)
+        return stacked_rows([self.x_of(w) for w in positions], min_dx * self.crowd, self.n_rows)
 

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -81,3 +82,25 @@ def test_with_own_data_the_sweep_slide_says_it_needs_a_simulation(tmp_path):
     slides, meta = _render(tmp_path / "o", "--data", csv, "--formula", "y ~ x + (1 | group)")
     assert "needs a simulation" in _narration(meta, "sweep")
     assert not any(k.startswith("sweep_lambda") for k in meta["numbers"])
+
+
+@pytest.mark.parametrize("n_groups", [8, 30, 100])
+def test_the_dial_marks_stay_apart_with_many_groups(n_groups):
+    """Many groups' λⱼ crowd near 1: the marks shrink and stack in more rows (crowd_scale), so
+    no two marks overlap and all stay above the end words (at 30 groups they used to form one
+    overlapping block)."""
+    from scenes.theme import DARK
+    from scenes.vocab import PLOT_REGION, Region, crowd_scale
+    from scenes.vocab.dial import PoolingDialTrack
+
+    track = PoolingDialTrack(Region(PLOT_REGION.left, PLOT_REGION.right, PLOT_REGION.bottom,
+                                    PLOT_REGION.bottom + 1.65), DARK, crowd=crowd_scale(n_groups))
+    lam = list(np.linspace(0.8, 0.99, n_groups))   # as the default preset: most groups near 1
+    rows = track.rows_for(lam)
+    marks = track.group_marks(lam, rows, ["#ffffff"] * n_groups, ["circle"] * n_groups)
+    boxes = [(m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1]) for m in marks]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)
+    words_top = max(w.get_top()[1] for w in track.words)
+    assert min(b[2] for b in boxes) > words_top
