@@ -25,6 +25,16 @@ OPTIMISER = {True: "Brent's bounded search on θ ≥ 0, then θ = 0 itself",
              False: "L-BFGS-B with difference gradients, θ's diagonal ≥ 0"}
 
 
+def product_text(a: float, b: float, product: float) -> str:
+    """'a × b = product' with the factors given to as many digits as it takes for a student who
+    multiplies them to get the product shown (1.148 × 5.001 = 5.74, never 1.15 × 5.00 = 5.74)."""
+    shown = fmt(product)
+    for sig in (3, 4, 5, 6):
+        if fmt(float(fmt(a, sig).replace("\u2212", "-")) * float(fmt(b, sig).replace("\u2212", "-"))) == shown:
+            return f"{fmt(a, sig)} × {fmt(b, sig)} = {shown}"
+    return f"{fmt(a, 6)} × {fmt(b, 6)} = {shown}"
+
+
 def crit(value: float) -> str:
     """A criterion value: two decimals (differences of a few tenths matter, as for AIC)."""
     return f"{value:.2f}".replace("-", "\u2212")
@@ -118,7 +128,7 @@ class OptimiserPath(LectureScene):
                             color=theme.partial, stroke_width=3)
         tau = fit.re_sd.get("(Intercept)", theta_hat * (fit.sigma or 1.0))
         items = [Text(f"θ̂ = {fmt(theta_hat)}", font=FONT, font_size=SMALL_SIZE, color=theme.partial),
-                 Text(f"τ̂₀ = θ̂ · σ̂ = {fmt(theta_hat)} × {fmt(fit.sigma)} = {fmt(tau)}", font=FONT,
+                 Text(f"τ̂₀ = θ̂ · σ̂ = {product_text(theta_hat, fit.sigma, tau)}", font=FONT,
                       font_size=SMALL_SIZE, color=theme.between),
                  Text(f"minimum {path.criterion}: {crit(path.minimum)}", font=FONT, font_size=LABEL_SIZE,
                       color=theme.foreground),
@@ -132,8 +142,8 @@ class OptimiserPath(LectureScene):
         self.play(Create(v_line), LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.2), run_time=1.2)
         self.slide_point("estimate", narration=(
             f"It stops where the criterion no longer falls: θ̂ = {fmt(theta_hat)}, with the {path.criterion} "
-            f"at {crit(path.minimum)}. The group SD is τ̂₀ = θ̂ · σ̂ = {fmt(theta_hat)} × {fmt(fit.sigma)} = "
-            f"{fmt(tau)}."))
+            f"at {crit(path.minimum)}. The group SD is τ̂₀ = θ̂ · σ̂ = "
+            f"{product_text(theta_hat, fit.sigma, tau)}."))
 
     # ------------------------------------------------------------------ several θ, or a GLMM
     def _evaluation_story(self, fit, path):
