@@ -40,6 +40,12 @@ def family_input(family: str, preset: str):
     return preset_input(preset), f"shown with the {preset} preset"
 
 
+def data_detail(desc, trials) -> str:
+    """The kind of data, as drawn: a binomial model with a trials column has shares of successes
+    on screen, not the 0/1 outcomes its family's general description names."""
+    return "Successes out of n trials" if trials else desc.data_detail
+
+
 def family_lecture(family: str, preset: str):
     """The lecture's data if they are of this family, else the family's preset."""
     return family_input(family, preset)[0]
@@ -236,7 +242,7 @@ class LinkFunction(LectureScene):
         self.record_number("latent_variance", effects["latent_variance"])
         items = [
             Text(desc.title, font=FONT, font_size=SMALL_SIZE + 2, color=theme.partial),
-            wrapped_text(desc.data_detail, region.width, theme, size=SMALL_SIZE),
+            wrapped_text(data_detail(desc, lecture.trials), region.width, theme, size=SMALL_SIZE),
             math_tex(desc.link_tex, theme, size=30),
             code_text(r_lines(call), theme, LABEL_SIZE, theme.foreground, line_spacing=0.8),
             code_text(r_lines(brms), theme, LABEL_SIZE, theme.muted, line_spacing=0.8),

@@ -169,8 +169,12 @@ class OptimiserPath(LectureScene):
         self.slide_point("surface", narration=(
             f"What the fit minimises here is the {path.criterion}. " + why))
 
-        dots = VGroup(*[Dot(axes.c2p(i + 1, min(float(v), axes.y_lim[1])), radius=0.035,
-                            color=theme.muted, fill_opacity=0.7) for i, v in enumerate(values)])
+        # the dots sit on top of the best-so-far line (z_index) and are big enough to count at
+        # 720p while they fit side by side; past ~60 evaluations they shrink to stay apart
+        radius = float(np.clip(0.4 * (axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0]), 0.03, 0.055))
+        dots = VGroup(*[Dot(axes.c2p(i + 1, min(float(v), axes.y_lim[1])), radius=radius,
+                            color=theme.muted, fill_opacity=0.85).set_z_index(2)
+                        for i, v in enumerate(values)])
         line = VMobject(color=theme.partial, stroke_width=4)
         corners = []
         for k, i in enumerate(path.improving):

@@ -164,3 +164,14 @@ def test_the_deck_and_captions_read_the_filled_narration(tmp_path, monkeypatch):
     job = SimpleNamespace(scene=SimpleNamespace(slides=_Templated.slides))
     obj = SimpleNamespace(meta={"marks": scene.marks, "narration_values": scene.narration_values()})
     assert narration_of(job, obj) == {"one": "The slope is 0.200.", "two": "No fields here."}
+
+
+def test_the_logistic_guide_names_the_data_drawn():
+    """With a trials column the plot shows shares of successes: the guide must not call them
+    0/1 outcomes (it did, under the binomial-trials preset)."""
+    from estimator.family_descriptions import describe_family
+    from scenes.link_functions import data_detail
+
+    desc = describe_family("binomial")
+    assert data_detail(desc, None) == desc.data_detail
+    assert data_detail(desc, "trials") == "Successes out of n trials"
