@@ -21,7 +21,7 @@ from scenes.vocab import PANEL_REGION, PLOT_REGION, make_axes, side_panel, title
 MODELS = (("complete", "complete pooling", "one line for all groups"),
           ("no_pooling", "no pooling", "a coefficient per group"),
           ("mixed", "mixed model", "partial pooling"))
-COLUMNS = ("parameters", "log-lik", "AIC", "BIC")
+COLUMNS = ("npar", "log-lik", "AIC", "BIC")   # npar: as R's anova() heads the parameter count
 ALPHA = 0.05
 CELL = 24
 
@@ -117,15 +117,18 @@ class ModelComparison(LectureScene):
         colors = {"complete": theme.complete, "no_pooling": theme.no_pool, "mixed": theme.partial}
         for key, name, gloss in MODELS:
             row = rows[key]
-            label = VGroup(Text(name, font=FONT, font_size=CELL, color=colors[key]),
-                           Text(gloss, font=FONT, font_size=LABEL_SIZE, color=theme.muted)
+            title = Text(name, font=FONT, font_size=CELL, color=colors[key])
+            # the gloss wraps under its name: one long line widened the first column until the
+            # whole table (at 100 groups its numbers widen too) was shrunk to 14 pt
+            label = VGroup(title, wrapped_text(gloss, max(title.width, 1.6), theme, size=LABEL_SIZE,
+                                               color=theme.muted)
                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.06)
             values = [str(row.n_params), signed(row.loglik), signed(row.aic), signed(row.bic)]
             cells[key] = [label] + [Text(v, font=FONT, font_size=CELL, color=theme.foreground) for v in values]
             grid.append(cells[key])
         widths = [max(r[c].width for r in grid) for c in range(len(header))]
         x0, y = PLOT_REGION.left + 0.1, PLOT_REGION.top - 0.6
-        gap = 0.45
+        gap = 0.28
         group = VGroup()
         for r, row in enumerate(grid):
             x = x0
