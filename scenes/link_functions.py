@@ -40,6 +40,12 @@ def family_input(family: str, preset: str):
     return preset_input(preset), f"shown with the {preset} preset"
 
 
+def data_detail(desc, trials) -> str:
+    """The kind of data, as drawn: a binomial model with a trials column has shares of successes
+    on screen, not the 0/1 outcomes its family's general description names."""
+    return "Successes out of n trials" if trials else desc.data_detail
+
+
 def family_lecture(family: str, preset: str):
     """The lecture's data if they are of this family, else the family's preset."""
     return family_input(family, preset)[0]
@@ -63,23 +69,41 @@ def response_limits(y, bounds) -> tuple[float, float]:
     return (lo if low is None else max(lo, low)), (hi if high is None else min(hi, high))
 
 
-CALL_LINE_CHARS = 34   # monospace characters a panel line holds at LABEL_SIZE
+CALL_LINE_CHARS = 28   # monospace characters a panel line holds at LABEL_SIZE (4.25 / 0.149 wide)
 
 
-def r_lines(call: str) -> str:
+def r_lines(call: str, chars: int = CALL_LINE_CHARS) -> str:
     """An R call broken after its formula (and before `family` too when the rest is long), the
-    arguments indented as in a script: a panel is narrow, and one long line would be shrunk to
-    an unreadable size."""
+    arguments indented as in a script: a panel is narrow, and one long line would shrink the whole
+    call below a readable size. A line still longer than `chars` breaks after its `~` or inside
+    `family = Gamma(`."""
     head, sep, tail = call.partition(", data")
-    if not sep or len(call) <= CALL_LINE_CHARS:
+    if not sep or len(call) <= chars:
         return call
     rest = "    data" + tail
-    if len(rest) > CALL_LINE_CHARS:
+    if len(rest) > chars:
         rest = rest.replace(", family", ",\n    family", 1)
-    if len(head) >= CALL_LINE_CHARS and " + (" in head:   # a long formula: random part on its own line
+    if len(head) >= chars and " + (" in head:   # a long formula: random part on its own line
         fixed, _, random = head.rpartition(" + (")
-        head = f"{fixed} +\n    ({random}"
-    return f"{head},\n{rest}"
+        if len(fixed) + 2 > chars and " ~ " in head:   # a long response: break after the ~
+            left, _, right = head.partition(" ~ ")
+            head = f"{left} ~\n    {right}"
+        else:
+            head = f"{fixed} +\n    ({random}"
+    return "\n".join(_break_long(line, chars) for line in f"{head},\n{rest}".splitlines())
+
+
+def _break_long(line: str, chars: int) -> str:
+    """One line of an R call, broken once more if it is still too long for the panel."""
+    if len(line) <= chars:
+        return line
+    if " ~ " in line:
+        left, _, right = line.partition(" ~ ")
+        return f"{left} ~\n    {right.lstrip()}"
+    if "(link" in line:
+        left, _, right = line.partition("(link")
+        return f"{left}(\n        link{right}"
+    return line
 
 
 def change_words(percent: float | None) -> str:
@@ -90,9 +114,10 @@ def change_words(percent: float | None) -> str:
 
 
 def latent_lines(label_tex: str, value: float | None, words: str, theme) -> VGroup:
-    """The latent residual variance the ICC used, with what it is in words underneath."""
+    """The latent residual variance the ICC used, with what it is in words underneath (wrapped
+    to the panel: one long line was shrunk below the smallest readable size)."""
     readout = Readout(label_tex, value, theme, size=READOUT_SIZE - 2, color=theme.muted)
-    note = Text(words, font=FONT, font_size=LABEL_SIZE, color=theme.muted)
+    note = wrapped_text(words, PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.muted)
     return VGroup(readout, note).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
 
 
@@ -236,14 +261,14 @@ class LinkFunction(LectureScene):
         self.record_number("latent_variance", effects["latent_variance"])
         items = [
             Text(desc.title, font=FONT, font_size=SMALL_SIZE + 2, color=theme.partial),
-            wrapped_text(desc.data_detail, region.width, theme, size=SMALL_SIZE),
+            wrapped_text(data_detail(desc, lecture.trials), region.width, theme, size=SMALL_SIZE),
             math_tex(desc.link_tex, theme, size=30),
             code_text(r_lines(call), theme, LABEL_SIZE, theme.foreground, line_spacing=0.8),
             code_text(r_lines(brms), theme, LABEL_SIZE, theme.muted, line_spacing=0.8),
             Readout(desc.icc_tex + " =", effects["icc"], theme, size=READOUT_SIZE),
             self.latent_readout(desc, effects, theme),
         ]
-        return side_panel(*items, region=region, buff=0.22)
+        return side_panel(*items, region=region, buff=0.16)   # 0.22 made the stack too tall: all shrunk
 
     def latent_readout(self, desc, effects, theme):
         return latent_lines(r"\log(1 + 1/\hat\mu) =", effects["latent_variance"],
@@ -370,7 +395,7 @@ class FamilyGuide(LectureScene):
                 Text(desc.label, font=FONT, font_size=SMALL_SIZE + 2, color=theme.partial),
                 Text(desc.data_detail, font=FONT, font_size=SMALL_SIZE, color=theme.foreground),
                 math_tex(desc.link_tex, theme, size=28),
-                code_text(r_lines(desc.reference_call("y ~ x + (1 | g)")), theme, LABEL_SIZE, theme.muted,
+                code_text(r_lines(desc.reference_call("y ~ x + (1 | g)"), chars=34), theme, LABEL_SIZE, theme.muted,
                           line_spacing=0.8),
             ).arrange(DOWN, aligned_edge=LEFT, buff=0.14))
         grid = rows.arrange_in_grid(rows=2, cols=2, buff=(1.0, 0.7), cell_alignment=LEFT + UP)

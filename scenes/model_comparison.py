@@ -21,7 +21,7 @@ from scenes.vocab import PANEL_REGION, PLOT_REGION, make_axes, side_panel, title
 MODELS = (("complete", "complete pooling", "one line for all groups"),
           ("no_pooling", "no pooling", "a coefficient per group"),
           ("mixed", "mixed model", "partial pooling"))
-COLUMNS = ("parameters", "log-lik", "AIC", "BIC")
+COLUMNS = ("npar", "log-lik", "AIC", "BIC")   # npar: as R's anova() heads the parameter count
 ALPHA = 0.05
 CELL = 24
 
@@ -32,6 +32,18 @@ def signed(value: float, decimals: int = 1) -> str:
 
 def p_text(p: float) -> str:
     return "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}" if p < 0.01 else f"p = {p:.3f}"
+
+
+def clear_of_curve(label, xs, ys, axes, margin: float = 0.08) -> None:
+    """Slide `label` right until the falling density curve (xs, ys) passes below it, so the
+    curve never runs through the words (near T = 0 the chi-square density is steep and tall)."""
+    bottom = label.get_bottom()[1] - margin
+    for x, y in zip(xs, ys):
+        if axes.c2p(x, y)[1] < bottom:
+            left = axes.c2p(x, 0)[0] + margin
+            if left > label.get_left()[0]:
+                label.shift(RIGHT * (left - label.get_left()[0]))
+            return
 
 
 class ModelComparison(LectureScene):
@@ -105,15 +117,18 @@ class ModelComparison(LectureScene):
         colors = {"complete": theme.complete, "no_pooling": theme.no_pool, "mixed": theme.partial}
         for key, name, gloss in MODELS:
             row = rows[key]
-            label = VGroup(Text(name, font=FONT, font_size=CELL, color=colors[key]),
-                           Text(gloss, font=FONT, font_size=LABEL_SIZE, color=theme.muted)
+            title = Text(name, font=FONT, font_size=CELL, color=colors[key])
+            # the gloss wraps under its name: one long line widened the first column until the
+            # whole table (at 100 groups its numbers widen too) was shrunk to 14 pt
+            label = VGroup(title, wrapped_text(gloss, max(title.width, 1.6), theme, size=LABEL_SIZE,
+                                               color=theme.muted)
                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.06)
             values = [str(row.n_params), signed(row.loglik), signed(row.aic), signed(row.bic)]
             cells[key] = [label] + [Text(v, font=FONT, font_size=CELL, color=theme.foreground) for v in values]
             grid.append(cells[key])
         widths = [max(r[c].width for r in grid) for c in range(len(header))]
         x0, y = PLOT_REGION.left + 0.1, PLOT_REGION.top - 0.6
-        gap = 0.45
+        gap = 0.28
         group = VGroup()
         for r, row in enumerate(grid):
             x = x0
@@ -150,14 +165,18 @@ class ModelComparison(LectureScene):
         if lrt.df_mixture[0] == 0:   # the point mass 1/2 at T = 0
             spike = Line(axes.c2p(0, 0), axes.c2p(0, 0.5), color=theme.partial, stroke_width=8)
             spike_label = Text("½ at T = 0", font=FONT, font_size=LABEL_SIZE, color=theme.partial)
-            spike_label.next_to(spike, RIGHT, buff=0.12).shift(UP * 0.2)
+            spike_label.move_to(spike.get_end(), DOWN + LEFT).shift(RIGHT * 0.12)
+            clear_of_curve(spike_label, xs, ys, axes)
             parts.add(spike, spike_label)
         boundary = DashedLine(axes.c2p(cut, 0), axes.c2p(cut, 0.9), color=theme.partial, stroke_width=3)
-        naive = DashedLine(axes.c2p(naive_cut, 0), axes.c2p(naive_cut, 0.9), color=theme.muted, stroke_width=3)
         labels = VGroup(Text(f"5 % boundary {cut:.2f}", font=FONT, font_size=LABEL_SIZE, color=theme.partial),
                         Text(f"naive {naive_cut:.2f}", font=FONT, font_size=LABEL_SIZE, color=theme.muted))
         labels[0].next_to(boundary.get_end(), RIGHT, buff=0.1)
-        labels[1].next_to(naive.get_end(), RIGHT, buff=0.1).shift(DOWN * 0.4)
+        # the naive line stops under the boundary's label, so it never runs through its words
+        naive_top = np.array(axes.c2p(naive_cut, 0.9))
+        naive_top[1] = min(naive_top[1], labels[0].get_bottom()[1] - 0.1)
+        naive = DashedLine(axes.c2p(naive_cut, 0), naive_top, color=theme.muted, stroke_width=3)
+        labels[1].next_to(naive.get_end(), RIGHT, buff=0.1).align_to(naive.get_end(), UP)
         parts.add(boundary, naive, labels)
         shown_t = min(lrt.statistic, x_max)
         t_mark = Line(axes.c2p(shown_t, 0), axes.c2p(shown_t, 0.6), color=theme.warning, stroke_width=5)

@@ -25,6 +25,16 @@ OPTIMISER = {True: "Brent's bounded search on θ ≥ 0, then θ = 0 itself",
              False: "L-BFGS-B with difference gradients, θ's diagonal ≥ 0"}
 
 
+def product_text(a: float, b: float, product: float) -> str:
+    """'a × b = product' with the factors given to as many digits as it takes for a student who
+    multiplies them to get the product shown (1.148 × 5.001 = 5.74, never 1.15 × 5.00 = 5.74)."""
+    shown = fmt(product)
+    for sig in (3, 4, 5, 6):
+        if fmt(float(fmt(a, sig).replace("\u2212", "-")) * float(fmt(b, sig).replace("\u2212", "-"))) == shown:
+            return f"{fmt(a, sig)} × {fmt(b, sig)} = {shown}"
+    return f"{fmt(a, 6)} × {fmt(b, 6)} = {shown}"
+
+
 def crit(value: float) -> str:
     """A criterion value: two decimals (differences of a few tenths matter, as for AIC)."""
     return f"{value:.2f}".replace("-", "\u2212")
@@ -118,7 +128,7 @@ class OptimiserPath(LectureScene):
                             color=theme.partial, stroke_width=3)
         tau = fit.re_sd.get("(Intercept)", theta_hat * (fit.sigma or 1.0))
         items = [Text(f"θ̂ = {fmt(theta_hat)}", font=FONT, font_size=SMALL_SIZE, color=theme.partial),
-                 Text(f"τ̂₀ = θ̂ · σ̂ = {fmt(theta_hat)} × {fmt(fit.sigma)} = {fmt(tau)}", font=FONT,
+                 Text(f"τ̂₀ = θ̂ · σ̂ = {product_text(theta_hat, fit.sigma, tau)}", font=FONT,
                       font_size=SMALL_SIZE, color=theme.between),
                  Text(f"minimum {path.criterion}: {crit(path.minimum)}", font=FONT, font_size=LABEL_SIZE,
                       color=theme.foreground),
@@ -132,8 +142,8 @@ class OptimiserPath(LectureScene):
         self.play(Create(v_line), LaggedStart(*[FadeIn(item) for item in items], lag_ratio=0.2), run_time=1.2)
         self.slide_point("estimate", narration=(
             f"It stops where the criterion no longer falls: θ̂ = {fmt(theta_hat)}, with the {path.criterion} "
-            f"at {crit(path.minimum)}. The group SD is τ̂₀ = θ̂ · σ̂ = {fmt(theta_hat)} × {fmt(fit.sigma)} = "
-            f"{fmt(tau)}."))
+            f"at {crit(path.minimum)}. The group SD is τ̂₀ = θ̂ · σ̂ = "
+            f"{product_text(theta_hat, fit.sigma, tau)}."))
 
     # ------------------------------------------------------------------ several θ, or a GLMM
     def _evaluation_story(self, fit, path):
@@ -141,8 +151,11 @@ class OptimiserPath(LectureScene):
         n = path.n_evals
         values = path.values
         best = [values[i] for i in path.improving]
+        # the axis is the best-so-far path's with a quarter of headroom: a few trial steps far uphill
+        # (the 90 % quantile at 30 Poisson groups) squashed the whole descent into the bottom tenth;
+        # evaluations above sit on the top edge and the panel counts them
         y_lo = float(np.min(values))
-        y_hi = float(max(best[0], np.quantile(values, 0.9)))
+        y_hi = float(min(np.max(values), best[0] + 0.25 * (best[0] - y_lo)))
         pad = 0.06 * (y_hi - y_lo or 1.0)
         axes = make_axes((0.0, float(n)), (y_lo - pad, y_hi + pad), "evaluation", path.criterion, theme)
         self.play(FadeIn(axes), run_time=0.6)
@@ -159,8 +172,12 @@ class OptimiserPath(LectureScene):
         self.slide_point("surface", narration=(
             f"What the fit minimises here is the {path.criterion}. " + why))
 
-        dots = VGroup(*[Dot(axes.c2p(i + 1, min(float(v), axes.y_lim[1])), radius=0.035,
-                            color=theme.muted, fill_opacity=0.7) for i, v in enumerate(values)])
+        # the dots sit on top of the best-so-far line (z_index) and are big enough to count at
+        # 720p while they fit side by side; past ~60 evaluations they shrink to stay apart
+        radius = float(np.clip(0.4 * (axes.c2p(1, 0)[0] - axes.c2p(0, 0)[0]), 0.03, 0.055))
+        dots = VGroup(*[Dot(axes.c2p(i + 1, min(float(v), axes.y_lim[1])), radius=radius,
+                            color=theme.muted, fill_opacity=0.85).set_z_index(2)
+                        for i, v in enumerate(values)])
         line = VMobject(color=theme.partial, stroke_width=4)
         corners = []
         for k, i in enumerate(path.improving):

@@ -24,7 +24,7 @@ from estimator.formula_variants import random_intercept_formula
 from scenes.base import LectureScene
 from scenes.context import input_from_scenario, lecture_input, preset_input
 from scenes.theme import LABEL_SIZE, SMALL_SIZE, fmt, fmt_tex
-from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, code_text, coef_pairs, data_cloud,
+from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, code_text, coef_pairs, crowd_scale, data_cloud,
                           filled_mark, fixed_effect_mark, grand_mean_line, group_lines, legend,
                           make_axes, math_tex, padded_range, side_panel, slope_term, title_text,
                           wrapped_text, x_axis_limits)
@@ -241,7 +241,9 @@ class RandomEffectsScatter(LectureScene):
         axes = make_axes(lim0, lim1, f"u₀ⱼ: intercept deviation{unit}",
                          fitting_label(f"u₁ⱼ: slope deviation (per {slope.replace('`', '')}){unit}", PLOT_REGION.height - 0.9),
                          theme)
-        dots = VGroup(*[filled_mark(axes.c2p(b0, b1), theme.group_color(j), radius=0.09)
+        # past a dozen groups the dots shrink (crowd_scale) so 100 of them stay a cloud with a shape
+        radius = 0.09 * max(crowd_scale(len(b)), 0.5)
+        dots = VGroup(*[filled_mark(axes.c2p(b0, b1), theme.group_color(j), radius=radius)
                         for j, (b0, b1) in enumerate(b)])
         centre = fixed_effect_mark(axes.c2p(0, 0), theme)
         self.add(title_text(self.title, theme))

@@ -18,7 +18,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, G
                    Indicate, LaggedStart, Text, Transform, VGroup)
 
 from scenes.base import LectureScene
-from scenes.vocab import (PANEL_REGION, Readout, Region, coef_pairs, data_cloud, filled_mark,
+from scenes.vocab import (PANEL_REGION, Readout, Region, coef_pairs, crowd_scale, data_cloud, filled_mark,
                            group_mark, make_axes, padded_range, scene_fit, side_panel, slope_term,
                            title_text, wrapped_text, x_axis_limits)
 from scenes.vocab.glmm_b import (link_scale, model_path, model_paths, outcome_limits,
@@ -47,6 +47,23 @@ def strip_offsets(points_x: list[float], min_dx: float, offsets=(0.0, 0.27, -0.2
         last[k] = points_x[i]
         out[i] = offsets[k]
     return out
+
+
+def strip_style(n_groups: int, row_gap: float) -> tuple[float, tuple[float, ...]]:
+    """Mark radius (scene units) and sub-row offsets (in rows; `row_gap` scene units per row) for
+    the slope panel's row of group slopes. Past a dozen groups the marks shrink (crowd_scale) and
+    spread over as many sub-rows as fit inside their row (up to seven), so 30 or 100 slopes read as a beeswarm instead of
+    one solid blob."""
+    crowd = crowd_scale(n_groups)
+    if crowd == 1.0:
+        return 0.075, (0.0, 0.27, -0.27)
+    radius = 0.075 * max(crowd, 0.45)
+    step = 2.1 * radius / row_gap                   # one mark's height, plus a little, in rows
+    levels = int(np.clip(0.36 // step, 1, 3))       # sub-rows each side that stay inside the row
+    rows = [0.0]
+    for k in range(1, levels + 1):
+        rows += [k * step, -k * step]
+    return radius, tuple(rows)
 
 
 def sign_word(value: float) -> str:
@@ -193,9 +210,10 @@ class SimpsonReversal(LectureScene):
         pooled_mark = filled_mark(chart.c2p(pooled_b, 2.0), theme.complete, radius=0.09)
         mixed_mark = filled_mark(chart.c2p(gamma10, 0.0), theme.grand_mean, radius=0.09)
         scene_x = [float(chart.c2p(v, 1.0)[0]) if v is not None else 0.0 for v in own_slopes]
-        offsets = strip_offsets(scene_x, 0.17)
+        radius, rows = strip_style(len(labels), chart.c2p(0, 1.0)[1] - chart.c2p(0, 0.0)[1])
+        offsets = strip_offsets(scene_x, 2.27 * radius, rows)
         group_marks = VGroup(*[
-            group_mark(theme.group_shape(j), chart.c2p(v, 1.0 + dy), theme.group_color(j), 0.075)
+            group_mark(theme.group_shape(j), chart.c2p(v, 1.0 + dy), theme.group_color(j), radius)
             for j, (v, dy) in enumerate(zip(own_slopes, offsets)) if v is not None])
         self.play(FadeIn(chart), Create(zero), FadeIn(signs), run_time=0.8)
         self.play(GrowFromCenter(pooled_mark), Indicate(pooled_line, color=theme.complete,

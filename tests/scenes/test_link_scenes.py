@@ -94,8 +94,26 @@ def test_response_axes_stay_in_the_means_range():
 def test_long_calls_break_into_panel_lines():
     lines = r_lines('glmmTMB(absences ~ hours + (1 | school), data = d, family = Gamma(link = "log"))')
     assert lines.splitlines() == ["glmmTMB(absences ~ hours +", "    (1 | school),", "    data = d,",
-                                  '    family = Gamma(link = "log"))']
-    assert r_lines("lmer(y ~ x + (1 | g), data = d)") == "lmer(y ~ x + (1 | g), data = d)"
+                                  "    family = Gamma(", '        link = "log"))']
+    assert r_lines("lmer(y ~ x + (1 | g), data = d)", chars=34) == "lmer(y ~ x + (1 | g), data = d)"
+    trials = r_lines("glmer(cbind(y, trials - y) ~ x + (1 | group), data = d, family = binomial)")
+    assert trials.splitlines()[:2] == ["glmer(cbind(y, trials - y) ~", "    x + (1 | group),"]
+
+
+def test_every_call_line_fits_the_panel_at_the_smallest_size():
+    """The guide's R calls were shrunk to 15-16 pt (one line too long for the panel shrinks the
+    whole block); every line must fit the panel at LABEL_SIZE."""
+    from estimator.family_descriptions import describe_family
+    from scenes.theme import DARK, LABEL_SIZE
+    from scenes.vocab import PANEL_REGION, code_text
+
+    for name in FAMILY_NAMES:
+        desc = describe_family(name)
+        for trials in (None, "trials") if name == "binomial" else (None,):
+            for call in (desc.reference_call("y ~ x + (1 | group)", trials),
+                         desc.brms_call("y ~ x + (1 | group)", trials)):
+                block = code_text(r_lines(call), DARK, LABEL_SIZE, line_spacing=0.8)
+                assert block.width <= PANEL_REGION.width, r_lines(call)
 
 
 def test_family_guide_narrates_each_familys_guide_text():
@@ -125,7 +143,7 @@ def test_user_count_csv_gets_its_own_model(tmp_path, monkeypatch):
     finally:
         context.lecture_input.cache_clear()
     shown = " ".join(_texts(scene))
-    assert "glmer(absences ~ hours +\n    (1 | school),\n    data = d, family = poisson)" in shown
+    assert "glmer(absences ~ hours +\n    (1 | school),\n    data = d,\n    family = poisson)" in shown
     assert "preset" not in shown                      # the user's data: no preset note
     assert scene.displayed["response_axis_min"] == 0.0
     assert scene.displayed["rate_ratio"] == pytest.approx(math.exp(fit.fixef["hours"]))
@@ -164,3 +182,14 @@ def test_the_deck_and_captions_read_the_filled_narration(tmp_path, monkeypatch):
     job = SimpleNamespace(scene=SimpleNamespace(slides=_Templated.slides))
     obj = SimpleNamespace(meta={"marks": scene.marks, "narration_values": scene.narration_values()})
     assert narration_of(job, obj) == {"one": "The slope is 0.200.", "two": "No fields here."}
+
+
+def test_the_logistic_guide_names_the_data_drawn():
+    """With a trials column the plot shows shares of successes: the guide must not call them
+    0/1 outcomes (it did, under the binomial-trials preset)."""
+    from estimator.family_descriptions import describe_family
+    from scenes.link_functions import data_detail
+
+    desc = describe_family("binomial")
+    assert data_detail(desc, None) == desc.data_detail
+    assert data_detail(desc, "trials") == "Successes out of n trials"

@@ -32,3 +32,27 @@ def test_the_slides_show_the_comparisons_numbers(tmp_path, preset):
     assert round(mixture_critical_value(0.05, expected.lrt.df_mixture), 2) in lrt
     texts = " ".join(item["text"] for item in slides["lrt"])
     assert "boundary" in texts and "naive" in texts
+
+
+def test_the_lrt_labels_stay_clear_of_the_curve_and_the_lines():
+    """At 12 groups the density curve ran through "½ at T = 0" and the naive cut-off's dashed
+    line through the "5 % boundary" label; both are placed clear of them now (no render needed)."""
+    import numpy as np
+
+    from scenes.model_comparison import ModelComparison
+    from scenes.theme import current_theme
+
+    scenario = load_preset("default").replace(n_groups=6)
+    comparison = compare_pooling(scenario.formula, simulate(scenario).table, scenario.family,
+                                 scenario.trials_column)
+    scene = ModelComparison()
+    scene.theme = current_theme()
+    parts, _ = scene._lrt(comparison)
+    curve, spike_label, naive, labels = parts[1], parts[3], parts[5], parts[6]
+    points = curve.get_points()
+    left, right = spike_label.get_left()[0], spike_label.get_right()[0]
+    under = points[(points[:, 0] >= left) & (points[:, 0] <= right)]
+    assert len(under) == 0 or under[:, 1].max() < spike_label.get_bottom()[1]
+    boundary_label = labels[0]
+    assert naive.get_top()[1] < boundary_label.get_bottom()[1]
+    assert naive.get_x() < boundary_label.get_right()[0]   # the case the fix is for: the line is under it

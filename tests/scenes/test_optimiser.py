@@ -11,7 +11,7 @@ from estimator.fit import fit
 from estimator.presets import load_preset
 from estimator.profile import optimiser_path
 from estimator.simulate import simulate
-from scenes.optimiser import crit
+from scenes.optimiser import crit, product_text
 from scenes.theme import fmt
 from tests.pipeline.test_reproduce import pytestmark, run_cli  # noqa: F401  (same skip)
 
@@ -34,8 +34,18 @@ def test_the_slides_show_the_optimisers_path(tmp_path, preset, theme):
         assert f"evaluation {path.n_evals} of {path.n_evals}" in texts("path")
         assert f"θ̂ = {fmt(path.estimate[0])}" in estimate
         assert f"= {fmt(fitted.re_sd['(Intercept)'])}" in estimate
+        product = estimate.split("τ̂₀ = θ̂ · σ̂ = ")[1].split()
+        assert fmt(float(product[0]) * float(product[2])) == product[4]   # a student's multiplication agrees
         assert f"{crit(float(path.curve[1][0]))}" in texts("surface")
     else:
         assert f"{path.n_evals} evaluations" in texts("path")
         assert f"θ̂₁ (Intercept) = {fmt(path.estimate[0])}" in estimate
         assert f"τ̂₀ = {fmt(fitted.re_sd['(Intercept)'])}" in estimate
+
+
+@pytest.mark.parametrize("a, b", [(1.1482, 5.0007), (1.15, 5.0), (0.0231, 48.37), (3.0, 2.0)])
+def test_a_product_on_screen_multiplies_out(a, b):
+    """θ̂ × σ̂ = τ̂₀: the factors carry enough digits that multiplying them gives the product shown
+    (1.15 × 5.00 = 5.74 read as an arithmetic slip at 12 groups)."""
+    left, _, right, _, shown = product_text(a, b, a * b).split()
+    assert shown == fmt(a * b) and fmt(float(left) * float(right)) == shown
