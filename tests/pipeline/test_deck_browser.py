@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from tests.pipeline.deck_support import TOOLS_READY, deck_folder, differing, pixels, slides
-from tests.pipeline.headless_chromium import CHROMIUM, Browser
+from tests.pipeline.headless import CHROMIUM, Browser
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (apt-get install chromium; "

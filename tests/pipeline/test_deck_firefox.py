@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from tests.pipeline.deck_support import TOOLS_READY, deck_folder, slides
-from tests.pipeline.headless_firefox import FIREFOX, Firefox
+from tests.pipeline.headless import FIREFOX, Firefox
 
 pytestmark = [
     pytest.mark.skipif(FIREFOX is None, reason="needs Firefox (apt-get install firefox-esr)"),

@@ -1,13 +1,16 @@
 """How the scene tests render: straight through manim (no pipeline), at the lowest quality and
-10 fps, with a still saved at every slide point; and how they point a scene at a preset."""
+10 fps, with a still saved at every slide point, optionally with the layout checked at each
+one; and how they point a scene at a preset."""
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
-from manim import tempconfig
+from manim import MathTex, Text, tempconfig
 
 from scenes import context
-from scenes.base import STILLS_ENV
+from scenes.base import HOLD_SECONDS, STILLS_ENV
+from scenes.vocab import SAFE_REGION
 from estimator.presets import load_preset
 
 
@@ -33,3 +36,44 @@ def render_low(scene_cls, tmp_path, monkeypatch):
     for index, name in enumerate(scene_cls.slide_names(), start=1):
         assert (stills / scene_cls.still_name(index, name)).is_file(), name
     return scene
+
+
+def visible_texts(scene) -> list:
+    """Every outermost Text / MathTex on screen now that can be seen (not faded out, not empty)."""
+    found = []
+
+    def walk(mobject):
+        if isinstance(mobject, (Text, MathTex)):
+            if mobject.get_fill_opacity() > 0.05 and mobject.width > 0:
+                found.append(mobject)
+            return
+        for sub in mobject.submobjects:
+            walk(sub)
+
+    for mobject in scene.mobjects:
+        walk(mobject)
+    return found
+
+
+def assert_layout(scene, where: str) -> None:
+    """Some text is shown, all of it inside the safe area, and no two texts overlap: what a
+    handout still made at this slide point must look like."""
+    texts = visible_texts(scene)
+    assert texts, where
+    for t in texts:
+        assert SAFE_REGION.contains(t, tol=0.02), (where, "outside the safe area", t)
+    for a, b in itertools.combinations(texts, 2):
+        overlap_x = min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0])
+        overlap_y = min(a.get_top()[1], b.get_top()[1]) - max(a.get_bottom()[1], b.get_bottom()[1])
+        assert overlap_x <= 0.03 or overlap_y <= 0.03, (where, "texts overlap", a, b)
+
+
+def render_checked(scene_cls, tmp_path, monkeypatch):
+    """`render_low`, with the layout checked at every slide point (each one is a handout still)."""
+    class Checked(scene_cls):
+        def slide_point(self, name, hold=HOLD_SECONDS, **options):
+            super().slide_point(name, hold, **options)
+            assert_layout(self, f"{scene_cls.__name__}/{name}")
+
+    Checked.__name__ = Checked.__qualname__ = scene_cls.__name__
+    return render_low(Checked, tmp_path, monkeypatch)

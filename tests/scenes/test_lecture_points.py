@@ -10,7 +10,6 @@ follow what each scene draws.
 """
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
@@ -19,20 +18,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from manim import Arrow, MathTex, Text
+from manim import Arrow, Text
 
 from estimator.plotted import INTERCEPT_TERM, coef_pairs, focus_group, slope_term
 from estimator.presets import PRESET_DIR, load_preset
 from scenes import context, lecture
-from scenes.base import HOLD_SECONDS
 from scenes.pooling import METHOD_NAMES, PoolingComparison, PoolingTradeoff, intercept_errors, root_mean_square
 from scenes.shrinkage import ShrinkageDiagram, ShrinkageSweep
 from scenes.simpson import SimpsonReversal
-from scenes.vocab import SAFE_REGION, scene_fit
+from scenes.vocab import scene_fit
 from scenes.vocab.layout import FRAME_WIDTH
 from scripts.cli import cli
 from scripts.pipeline.inputs import resolve_input
-from tests.scenes.rendering import render_low, use_preset
+from tests.scenes.rendering import render_checked, visible_texts
 
 PIXELS_PER_UNIT_720P = 1280 / FRAME_WIDTH
 MIN_ARROW_PIXELS = 40          # the smallest group's pull, at 720p: clearly visible
@@ -57,40 +55,6 @@ def _pipeline_hand_over(tmp_path, monkeypatch, *args, **kwargs):
     monkeypatch.setenv(context.INPUT_ENV, str(path))
     context.lecture_input.cache_clear()
     return run_input
-
-
-def _texts(scene) -> list:
-    found = []
-
-    def walk(mobject):
-        if isinstance(mobject, (Text, MathTex)):
-            if mobject.get_fill_opacity() > 0.05 and mobject.width > 0:
-                found.append(mobject)
-            return
-        for sub in mobject.submobjects:
-            walk(sub)
-
-    for mobject in scene.mobjects:
-        walk(mobject)
-    return found
-
-
-def _render_checked(scene_cls, tmp_path, monkeypatch):
-    """Render at -ql; at every slide point all text stays in the safe area, unoverlapped (the
-    preset note included)."""
-    class Checked(scene_cls):
-        def slide_point(self, name, hold=HOLD_SECONDS, **options):
-            super().slide_point(name, hold, **options)
-            texts = _texts(self)
-            for t in texts:
-                assert SAFE_REGION.contains(t, tol=0.02), (name, "outside the safe area", t)
-            for a, b in itertools.combinations(texts, 2):
-                dx = min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0])
-                dy = min(a.get_top()[1], b.get_top()[1]) - max(a.get_bottom()[1], b.get_bottom()[1])
-                assert dx <= 0.03 or dy <= 0.03, (name, "texts overlap", a, b)
-
-    Checked.__name__ = Checked.__qualname__ = scene_cls.__name__
-    return render_low(Checked, tmp_path, monkeypatch)
 
 
 # ------------------------------------------------------------------ which input each scene gets
@@ -230,7 +194,7 @@ def test_shrinkage_scene_data_pull_small_groups_hard(default_lecture):
 def test_shrinkage_arrows_on_screen(default_lecture, tmp_path, monkeypatch):
     """Measured on the rendered scene: the arrow of the smallest group (the row the narration
     follows) is clearly visible at 720p and longer than the largest group's."""
-    scene = _render_checked(ShrinkageDiagram, tmp_path, monkeypatch)
+    scene = render_checked(ShrinkageDiagram, tmp_path, monkeypatch)
     assert scene.notes == ["shown with the unequal-groups preset"]
     fit = scene_fit(context.input_for(ShrinkageDiagram))
     arrows = []
@@ -244,7 +208,7 @@ def test_shrinkage_arrows_on_screen(default_lecture, tmp_path, monkeypatch):
 
     for mobject in scene.mobjects:
         walk(mobject)
-    labels = {t.text: t for t in _texts(scene) if isinstance(t, Text)}
+    labels = {t.text: t for t in visible_texts(scene) if isinstance(t, Text)}
 
     def arrow_pixels(label: str) -> float:
         y = labels[label].get_center()[1]
@@ -273,10 +237,10 @@ def test_pooling_tradeoff_verdict_is_what_its_data_support(default_lecture, tmp_
     assert min(rmse, key=rmse.get) == "partial"
     assert rmse["partial"] < 0.8 * rmse["no_pool"] < 0.8 * rmse["complete"]   # visibly, not a tie
 
-    scene = _render_checked(PoolingTradeoff, tmp_path, monkeypatch)
+    scene = render_checked(PoolingTradeoff, tmp_path, monkeypatch)
     for kind, value in rmse.items():
         assert abs(scene.displayed[f"rmse[{kind}]"] - value) < 1e-9
-    words = " ".join(t.text for t in _texts(scene) if isinstance(t, Text))
+    words = " ".join(t.text for t in visible_texts(scene) if isinstance(t, Text))
     claim = re.search(r"lowest error[^:]*:\s*([a-z ]+?)(?: \(a tie\))?\.", words, re.IGNORECASE)
     if claim:    # a text that names a winner names the one these data support
         claimed = [kind for kind, name in METHOD_NAMES.items() if name in claim.group(1)]
@@ -284,12 +248,12 @@ def test_pooling_tradeoff_verdict_is_what_its_data_support(default_lecture, tmp_
 
 
 def test_simpson_scene_says_reversal_on_the_default_lecture(default_lecture, tmp_path, monkeypatch):
-    scene = _render_checked(SimpsonReversal, tmp_path, monkeypatch)
+    scene = render_checked(SimpsonReversal, tmp_path, monkeypatch)
     fit = scene_fit(context.input_for(SimpsonReversal))
     assert scene.notes == ["shown with the simpson preset"]
     assert scene.displayed["pooled_slope"] * scene.displayed["gamma10_hat"] < 0
     assert abs(scene.displayed["gamma10_hat"] - fit.fixef["x"]) < 1e-9
-    words = " ".join(t.text for t in _texts(scene) if isinstance(t, Text))
+    words = " ".join(t.text for t in visible_texts(scene) if isinstance(t, Text))
     assert "Noreversal" not in words.replace(" ", "")
 
 

@@ -3,66 +3,18 @@ every declared slide point, keep text inside the safe area without overlaps, and
 the estimator's numbers (record_number values == FitResult values)."""
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
 import pytest
-from manim import MathTex, Text
-
-from scenes.base import HOLD_SECONDS
-from scenes.vocab import (INTERCEPT_TERM, SAFE_REGION, coef_pairs, focus_group, nice_ticks,
+from scenes.vocab import (INTERCEPT_TERM, coef_pairs, focus_group, nice_ticks,
                            scene_fit, spread_positions)
 from scenes.data_generation import DataGeneration
 from scenes.pooling import PoolingComparison, PoolingTradeoff, intercept_errors, root_mean_square
 from scenes.shrinkage import ShrinkageDiagram, ShrinkageMap, ShrinkageSweep, sweep_fits
 from scenes.simpson import SimpsonReversal
 from scenes.theme import fmt
-from tests.scenes.rendering import render_low, use_preset
-
-
-def _render(scene_cls, tmp_path, monkeypatch):
-    class Checked(scene_cls):
-        """The scene, with the layout checked at every slide point (each is a handout still)."""
-
-        def slide_point(self, name, hold=HOLD_SECONDS, **options):
-            super().slide_point(name, hold, **options)
-            _assert_layout(self, f"{scene_cls.__name__}/{name}")
-
-    Checked.__name__ = Checked.__qualname__ = scene_cls.__name__
-    return render_low(Checked, tmp_path, monkeypatch)
-
-
-def _texts(scene):
-    """Every Text / MathTex on screen at the end (outermost ones, visible)."""
-    found = []
-
-    def walk(mobject):
-        if isinstance(mobject, (Text, MathTex)):
-            if mobject.get_fill_opacity() > 0.05 and mobject.width > 0:
-                found.append(mobject)
-            return
-        for sub in mobject.submobjects:
-            walk(sub)
-
-    for mobject in scene.mobjects:
-        walk(mobject)
-    return found
-
-
-def _assert_layout(scene, where: str):
-    """All text inside the safe area, and no two texts overlapping."""
-    texts = _texts(scene)
-    assert texts, where
-    tol = 0.02
-    for t in texts:
-        inside = (t.get_left()[0] >= SAFE_REGION.left - tol and t.get_right()[0] <= SAFE_REGION.right + tol
-                  and t.get_bottom()[1] >= SAFE_REGION.bottom - tol and t.get_top()[1] <= SAFE_REGION.top + tol)
-        assert inside, (where, "outside the safe area", t)
-    for a, b in itertools.combinations(texts, 2):
-        overlap_x = min(a.get_right()[0], b.get_right()[0]) - max(a.get_left()[0], b.get_left()[0])
-        overlap_y = min(a.get_top()[1], b.get_top()[1]) - max(a.get_bottom()[1], b.get_bottom()[1])
-        assert overlap_x <= 0.03 or overlap_y <= 0.03, (where, "texts overlap", a, b)
+from tests.scenes.rendering import render_checked, use_preset
 
 
 def _close(shown: dict, key: str, expected: float):
@@ -95,7 +47,7 @@ def test_spread_positions_keep_order_gap_and_bounds():
 
 def test_data_generation(tmp_path, monkeypatch):
     lecture = use_preset(monkeypatch, tmp_path, "default")
-    scene = _render(DataGeneration, tmp_path, monkeypatch)
+    scene = render_checked(DataGeneration, tmp_path, monkeypatch)
     s = lecture.scenario
     for key in ("gamma00", "gamma10", "tau0", "sigma"):
         _close(scene.displayed, key, getattr(s, key))
@@ -107,7 +59,7 @@ def test_simpson_reversal_on_the_simpson_preset(tmp_path, monkeypatch):
     lecture = use_preset(monkeypatch, tmp_path, "simpson")
     fit = scene_fit(lecture)
     assert fit.simpson["reversed"]
-    scene = _render(SimpsonReversal, tmp_path, monkeypatch)
+    scene = render_checked(SimpsonReversal, tmp_path, monkeypatch)
     _close(scene.displayed, "pooled_slope", fit.simpson["pooled_slope"])
     _close(scene.displayed, "pooled_slope", fit.complete_pooling["fixef"]["x"])
     _close(scene.displayed, "gamma10_hat", fit.fixef["x"])
@@ -119,7 +71,7 @@ def test_simpson_reversal_on_the_simpson_preset(tmp_path, monkeypatch):
 def test_pooling_comparison(tmp_path, monkeypatch):
     lecture = use_preset(monkeypatch, tmp_path, "default")
     fit = scene_fit(lecture)
-    scene = _render(PoolingComparison, tmp_path, monkeypatch)
+    scene = render_checked(PoolingComparison, tmp_path, monkeypatch)
     shown = scene.displayed
     _close(shown, "complete_b0", fit.complete_pooling["fixef"][INTERCEPT_TERM])
     _close(shown, "complete_b1", fit.complete_pooling["fixef"]["x"])
@@ -135,7 +87,7 @@ def test_pooling_comparison(tmp_path, monkeypatch):
 def test_shrinkage_diagram(tmp_path, monkeypatch):
     lecture = use_preset(monkeypatch, tmp_path, "default")
     fit = scene_fit(lecture)
-    scene = _render(ShrinkageDiagram, tmp_path, monkeypatch)
+    scene = render_checked(ShrinkageDiagram, tmp_path, monkeypatch)
     shown = scene.displayed
     focus = focus_group(fit)
     _close(shown, "gamma00_hat", fit.fixef[INTERCEPT_TERM])
@@ -153,7 +105,7 @@ def test_shrinkage_diagram(tmp_path, monkeypatch):
 
 def test_shrinkage_sweep_refits_every_step(tmp_path, monkeypatch):
     lecture = use_preset(monkeypatch, tmp_path, "default")
-    scene = _render(ShrinkageSweep, tmp_path, monkeypatch)
+    scene = render_checked(ShrinkageSweep, tmp_path, monkeypatch)
     last = ShrinkageSweep.path[-1]
     true_tau, fit = sweep_fits(lecture.scenario, [last])[last]
     focus = focus_group(scene_fit(lecture))
@@ -169,7 +121,7 @@ def test_shrinkage_sweep_refits_every_step(tmp_path, monkeypatch):
 def test_pooling_tradeoff_on_small_groups(tmp_path, monkeypatch):
     lecture = use_preset(monkeypatch, tmp_path, "small-groups")
     fit = scene_fit(lecture)
-    scene = _render(PoolingTradeoff, tmp_path, monkeypatch)
+    scene = render_checked(PoolingTradeoff, tmp_path, monkeypatch)
     data = lecture.data
     order = [list(data.group_labels).index(label) for label in fit.group_labels]
     errors = intercept_errors({k: coef_pairs(fit, k) for k in ("complete", "no_pool", "partial")},
@@ -183,7 +135,7 @@ def test_shrinkage_map_with_random_slopes(tmp_path, monkeypatch):
     lecture = use_preset(monkeypatch, tmp_path, "fan-out")
     fit = scene_fit(lecture)
     assert len(fit.re_terms) == 2
-    scene = _render(ShrinkageMap, tmp_path, monkeypatch)
+    scene = render_checked(ShrinkageMap, tmp_path, monkeypatch)
     _close(scene.displayed, "gamma00_hat", fit.fixef[INTERCEPT_TERM])
     _close(scene.displayed, "gamma10_hat", fit.fixef["x"])
     _close(scene.displayed, "rho_hat", fit.re_corr[0][1])
@@ -192,4 +144,4 @@ def test_shrinkage_map_with_random_slopes(tmp_path, monkeypatch):
 @pytest.mark.parametrize("scene_cls", [PoolingComparison, ShrinkageDiagram])
 def test_twelve_groups_fit_the_frame(scene_cls, tmp_path, monkeypatch):
     use_preset(monkeypatch, tmp_path, "small-groups")
-    _render(scene_cls, tmp_path, monkeypatch)
+    render_checked(scene_cls, tmp_path, monkeypatch)
