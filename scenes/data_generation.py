@@ -118,7 +118,7 @@ def bernoulli_rug(y) -> np.ndarray:
 class DataGeneration(LectureScene):
     """The data-generating model, one term at a time, for every family."""
 
-    description = "How grouped data arise: fixed line, group deviations u0j ~ N(0, tau0^2), the mean, the family's draw."
+    description = "How grouped data arise: fixed line, group deviations u₀ⱼ ~ N(0, τ₀²), the mean, the family's draw."
     reads_input = True
     needs_truth = True
     families = ("gaussian", "poisson", "binomial", "gamma")

@@ -63,7 +63,7 @@ def variance_parts(fit) -> tuple[float, float]:
 class VarianceComponents(LectureScene):
     """Between vs within variance, the ICC bar, and a tau0 sweep."""
 
-    description = "Variance components on the latent scale: tau0^2 between groups, the residual within, the ICC."
+    description = "Variance components on the latent scale: τ₀² between groups, the residual within, the ICC."
     reads_input = True
     plots_against_x = False   # variance components: no lines in x, no held-predictor note
     families = ("gaussian", "poisson", "binomial", "gamma")
