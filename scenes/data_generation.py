@@ -121,7 +121,6 @@ class DataGeneration(LectureScene):
     description = "How grouped data arise: fixed line, group deviations u₀ⱼ ~ N(0, τ₀²), the mean, the family's draw."
     reads_input = True
     needs_truth = True
-    families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("fixed", "Start with one line for everybody: the fixed effects. γ₀₀ is the height at x = 0, "
                   "γ₁₀ the slope. They are the same for every group."),

@@ -76,7 +76,6 @@ class PoolingComparison(LectureScene):
     description = "Complete, no and partial pooling: the same group curves morph into the mixed model's."
     reads_input = True
     lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
-    families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("complete", "Complete pooling fits one line to everybody and ignores the groups. Efficient, "
                      "but biased when the groups really differ."),
@@ -312,7 +311,6 @@ class PoolingTradeoff(LectureScene):
     reads_input = True
     lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     needs_truth = True
-    families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("errors", "Because the data are simulated we know every group's true intercept. Each row "
                    "shows how far each method's estimate lands from it; small groups are at the top."),

@@ -90,7 +90,6 @@ class SimpsonReversal(LectureScene):
     description = "Simpson's reversal: the pooled trend against the within-group trends and γ̂₁₀."
     reads_input = True
     lecture_preset = "simpson"   # the default lecture shows this preset (scenes/context.py)
-    families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("pooled", "Ignore the groups and fit one line through all the points: complete pooling"
                    "{curve}. Its slope is {pooled_slope}{scale}."),

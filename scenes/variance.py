@@ -66,7 +66,6 @@ class VarianceComponents(LectureScene):
     description = "Variance components on the latent scale: τ₀² between groups, the residual within, the ICC."
     reads_input = True
     plots_against_x = False   # variance components: no lines in x, no held-predictor note
-    families = ("gaussian", "poisson", "binomial", "gamma")
     slides = (
         ("split", "The total variance splits into two parts: how much the groups differ from each "
                   "other, τ₀², and the residual variance within a group: σ² for a Gaussian model, "

@@ -38,14 +38,13 @@ def render_low(scene_cls, tmp_path, monkeypatch):
     return scene
 
 
-def visible_texts(scene) -> list:
-    """Every outermost Text / MathTex on screen now that can be seen (not faded out, not empty)."""
+def outermost(scene, kinds) -> list:
+    """Every outermost mobject of one of `kinds` on screen now (not descending into one)."""
     found = []
 
     def walk(mobject):
-        if isinstance(mobject, (Text, MathTex)):
-            if mobject.get_fill_opacity() > 0.05 and mobject.width > 0:
-                found.append(mobject)
+        if isinstance(mobject, kinds):
+            found.append(mobject)
             return
         for sub in mobject.submobjects:
             walk(sub)
@@ -53,6 +52,11 @@ def visible_texts(scene) -> list:
     for mobject in scene.mobjects:
         walk(mobject)
     return found
+
+
+def visible_texts(scene) -> list:
+    """Every outermost Text / MathTex on screen now that can be seen (not faded out, not empty)."""
+    return [m for m in outermost(scene, (Text, MathTex)) if m.get_fill_opacity() > 0.05 and m.width > 0]
 
 
 def assert_layout(scene, where: str) -> None:

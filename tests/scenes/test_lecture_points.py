@@ -30,7 +30,7 @@ from scenes.vocab import scene_fit
 from scenes.vocab.layout import FRAME_WIDTH
 from scripts.cli import cli
 from scripts.pipeline.inputs import resolve_input
-from tests.scenes.rendering import render_checked, visible_texts
+from tests.scenes.rendering import outermost, render_checked, visible_texts
 
 PIXELS_PER_UNIT_720P = 1280 / FRAME_WIDTH
 MIN_ARROW_PIXELS = 40          # the smallest group's pull, at 720p: clearly visible
@@ -197,17 +197,7 @@ def test_shrinkage_arrows_on_screen(default_lecture, tmp_path, monkeypatch):
     scene = render_checked(ShrinkageDiagram, tmp_path, monkeypatch)
     assert scene.notes == ["shown with the unequal-groups preset"]
     fit = scene_fit(context.input_for(ShrinkageDiagram))
-    arrows = []
-
-    def walk(mobject):
-        if isinstance(mobject, Arrow):
-            arrows.append(mobject)
-            return
-        for sub in mobject.submobjects:
-            walk(sub)
-
-    for mobject in scene.mobjects:
-        walk(mobject)
+    arrows = outermost(scene, Arrow)
     labels = {t.text: t for t in visible_texts(scene) if isinstance(t, Text)}
 
     def arrow_pixels(label: str) -> float:
