@@ -23,6 +23,15 @@ SUB = "₀₁₂₃₄₅₆₇₈₉"
 MAX_ANIMATED = 40          # evaluations that appear one by one; the rest arrive together
 OPTIMISER = {True: "Brent's bounded search on θ ≥ 0, then θ = 0 itself",
              False: "L-BFGS-B with difference gradients, θ's diagonal ≥ 0"}
+LAPLACE_OPTIMISER = "L-BFGS-B on the Laplace deviance's exact gradient, θ's diagonal ≥ 0"
+
+
+def optimiser_words(fit) -> str:
+    """How this fit's several parameters were optimised (estimator/glmm_objective.py: a Laplace
+    GLMM on its exact gradient; adaptive quadrature and LMMs with several θ on differences)."""
+    if fit.family != "gaussian" and (fit.nagq or 1) == 1:
+        return LAPLACE_OPTIMISER
+    return OPTIMISER[False]
 
 
 def product_text(a: float, b: float, product: float) -> str:
@@ -205,7 +214,7 @@ class OptimiserPath(LectureScene):
                       color=theme.foreground), *rows,
                  Text(", ".join(f"τ̂{SUB[k]} = {fmt(sd)}" for k, sd in enumerate(fit.re_sd.values())),
                       font=FONT, font_size=LABEL_SIZE, color=theme.between),
-                 wrapped_text(f"{OPTIMISER[False]}; lme4 uses BOBYQA or Nelder–Mead (derivative-free): "
+                 wrapped_text(f"{optimiser_words(fit)}; lme4 uses BOBYQA or Nelder–Mead (derivative-free): "
                               "the same minimum.", PANEL_REGION.width, theme, size=LABEL_SIZE)]
         self.play(FadeOut(words), run_time=0.3)
         side_panel(key, count, *items, buff=0.22)

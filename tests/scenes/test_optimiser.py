@@ -49,3 +49,14 @@ def test_a_product_on_screen_multiplies_out(a, b):
     (1.15 × 5.00 = 5.74 read as an arithmetic slip at 12 groups)."""
     left, _, right, _, shown = product_text(a, b, a * b).split()
     assert shown == fmt(a * b) and fmt(float(left) * float(right)) == shown
+
+
+def test_the_panel_names_the_optimiser_the_fit_used():
+    """A Laplace GLMM is optimised on its exact gradient, not on differences (glmm_objective.py)."""
+    from types import SimpleNamespace
+
+    from scenes.optimiser import LAPLACE_OPTIMISER, OPTIMISER, optimiser_words
+
+    assert optimiser_words(SimpleNamespace(family="poisson", nagq=1)) == LAPLACE_OPTIMISER
+    assert optimiser_words(SimpleNamespace(family="binomial", nagq=9)) == OPTIMISER[False]
+    assert optimiser_words(SimpleNamespace(family="gaussian", nagq=1)) == OPTIMISER[False]
