@@ -337,12 +337,12 @@ def test_ctrl_c_stops_workers_and_leaves_no_temp_files(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", "from scripts.cli import cli; cli()", "render", "SweepDemo", "TinyCard",
                              *LOW, "--out", str(tmp_path), "-j", "2"],
                             cwd=HERE.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list((tmp_path / ".cache" / "tmp").glob("SweepDemo-*/out")):
         time.sleep(0.1)
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=120)  # a loaded machine stops slowly
     assert proc.returncode != 0
     assert b"Traceback" not in err
     time.sleep(0.2)

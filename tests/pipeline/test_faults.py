@@ -61,7 +61,7 @@ def interrupt_at_gate(out: Path, gate: Path, sig: int, *scenes: str) -> tuple[in
     reached(gate)
     assert list(out.rglob(".GatedCard.mp4.part.mp4"))  # the fault is real: a partial file exists
     proc.send_signal(sig)
-    stdout, stderr = proc.communicate(timeout=60)
+    stdout, stderr = proc.communicate(timeout=120)
     (gate / "reached-GatedCard").unlink()
     return proc.returncode, stdout, stderr
 
