@@ -23,7 +23,7 @@ from estimator.fit import fit
 from estimator.plotted import INTERCEPT_TERM, coef_pairs, focus_group
 from estimator.pooling_view import LINK_UNITS, method_lines
 from estimator.scenario import Scenario
-from estimator.simulate import SimulatedData, _draw_response, _x_centres, simulate
+from estimator.simulate import SimulatedData, _draw_response, simulate
 
 SWEEP_SIZES = (1, 2, 4, 8, 16, 32, 64)
 
@@ -102,7 +102,7 @@ def with_group_size(scenario: Scenario, group: int, n: int, base: SimulatedData 
     s = scenario
     max_n = max(n, max_n or n)
     rng = np.random.default_rng([s.seed, group, 7919])
-    centre = _x_centres(data.true_u[:, 0], s.x_group_offset)[group]
+    centre = data.centres[group]
     half_width = (s.x_max - s.x_min) / 2
     x = (s.x_min + s.x_max) / 2 + centre + rng.uniform(-half_width, half_width, size=max_n)
     u0, u1 = data.true_u[group]
@@ -115,7 +115,8 @@ def with_group_size(scenario: Scenario, group: int, n: int, base: SimulatedData 
     sizes = data.group_sizes.copy()
     sizes[group] = n
     return SimulatedData(scenario=s, table=table, group_labels=data.group_labels, group_sizes=sizes,
-                         true_u=data.true_u, true_eta=np.asarray(data.true_eta)[keep])
+                         true_u=data.true_u, centres=data.centres,
+                         true_eta=np.concatenate([np.asarray(data.true_eta)[keep], eta[:n]]))
 
 
 def _new_column(column: str, x, y, extra: dict, label: str):

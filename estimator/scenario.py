@@ -30,9 +30,10 @@ class Scenario:
 
     The model: y_ij = gamma00 + gamma10 x_ij + u0j + u1j x_ij (+ e_ij for Gaussian), on the
     link scale for the other families; (u0j, u1j) ~ N(0, [[tau0^2, rho tau0 tau1], [., tau1^2]]).
-    x_group_offset > 0 spreads the groups along x, the groups with the highest u0j getting the
-    lowest x, so the pooled trend can reverse the within-group trend (Simpson's paradox) while
-    the u0j stay draws from N(0, tau0^2).
+    x_group_offset > 0 moves each group's x window by that many x units per tau0 of its u0j, the
+    other way (centre = -x_group_offset * u0j / tau0), so the between-group slope is
+    -tau0 / x_group_offset and the pooled trend can reverse the within-group trend (Simpson's
+    paradox) at any number of groups, while the u0j stay draws from N(0, tau0^2).
     outlier_shift moves the smallest group (the first in label order among equally small ones,
     the group the narration follows) by that many tau0 on the intercept: an outlying group, to
     show how partial pooling tempers it (0 = none).

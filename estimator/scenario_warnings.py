@@ -9,6 +9,7 @@ errors: a lecturer may want to show a degenerate case on purpose.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtri
 
 from estimator.scenario import Scenario
 
@@ -70,11 +71,13 @@ def expected_mean(s: Scenario, response) -> float:
 
 
 def _x_grid(s: Scenario, points: int = 21) -> np.ndarray:
-    """x values standing for the design: `points` per group window; the windows' centres are
-    evenly spaced, so at most 16 of them (evenly spread) stand for any number of groups."""
+    """x values standing for the design: `points` per group window; the windows' centres at
+    -x_group_offset * z for z the groups' u0j / tau0 at evenly spaced normal quantiles (at most
+    16 stand for any number of groups), as estimator.simulate.x_centres places them."""
     half = (s.x_max - s.x_min) / 2
-    ranks = np.linspace(0, s.n_groups - 1, min(s.n_groups, 16))
-    centres = s.x_group_offset * (ranks - (s.n_groups - 1) / 2)
+    count = min(s.n_groups, 16)
+    z = ndtri((np.arange(count) + 0.5) / count) if s.tau0 > 0 else np.zeros(count)
+    centres = -s.x_group_offset * z
     within = np.linspace(-half, half, points)
     return ((s.x_min + s.x_max) / 2 + centres[:, None] + within[None, :]).ravel()
 

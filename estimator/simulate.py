@@ -21,6 +21,7 @@ class SimulatedData:
     group_labels: labels in group order. group_sizes: n_j per group.
     true_u: (J, 2) true random effects (u0j, u1j) on the link scale.
     true_eta: the true linear predictor per row (link scale), for truth overlays.
+    centres: each group's x window centre (see x_centres), for redrawing a group's rows.
     """
 
     scenario: Scenario
@@ -29,6 +30,7 @@ class SimulatedData:
     group_sizes: np.ndarray
     true_u: np.ndarray
     true_eta: np.ndarray
+    centres: np.ndarray
 
     @property
     def truth(self) -> dict:
@@ -55,9 +57,9 @@ def simulate(scenario: Scenario) -> SimulatedData:
     u = rng.multivariate_normal(np.zeros(2), cov, size=J, method="eigh")
     u[:, 0] *= s.tau0 > 0
     u[:, 1] *= s.tau1 > 0
+    centres = x_centres(s, u[:, 0])   # before the outlier's shift: it moves y, not x
     if s.outlier_shift:   # after every draw, so the other groups' data stay the same
         u[outlier_group(sizes), 0] += s.outlier_shift * s.tau0
-    centres = _x_centres(u[:, 0], s.x_group_offset)
     group = np.repeat(np.arange(J), sizes)
     half_width = (s.x_max - s.x_min) / 2
     x = (s.x_min + s.x_max) / 2 + centres[group] + rng.uniform(-half_width, half_width, size=len(group))
@@ -66,7 +68,7 @@ def simulate(scenario: Scenario) -> SimulatedData:
     labels = group_labels(J)
     table = {"group": [labels[j] for j in group], "x": x.tolist(), "y": y.tolist(), **extra}
     return SimulatedData(scenario=s, table=table, group_labels=labels, group_sizes=sizes,
-                         true_u=u, true_eta=eta)
+                         true_u=u, true_eta=eta, centres=centres)
 
 
 def outlier_group(sizes) -> int:
@@ -75,13 +77,14 @@ def outlier_group(sizes) -> int:
     return min(range(len(sizes)), key=lambda j: (int(sizes[j]), j))
 
 
-def _x_centres(u0: np.ndarray, offset: float) -> np.ndarray:
-    """Spread groups along x by `offset` per rank; the highest u0j gets the lowest x (Simpson)."""
-    J = len(u0)
-    steps = offset * (np.arange(J) - (J - 1) / 2)
-    centres = np.empty(J)
-    centres[np.argsort(-u0, kind="stable")] = steps
-    return centres
+def x_centres(s: Scenario, u0: np.ndarray) -> np.ndarray:
+    """Each group's x window centre: moved by x_group_offset per tau0 of its u0j, the other way
+    (centre = -offset * u0j / tau0). The between-group slope on the link scale is then -tau0 /
+    offset for any number of groups and any seed, so Simpson's reversal does not fade as groups
+    are added (spacing by rank made it fade: 30 groups spread x five times wider, u0j not)."""
+    if s.x_group_offset == 0 or s.tau0 == 0:
+        return np.zeros(len(u0))
+    return -s.x_group_offset * np.asarray(u0, dtype=float) / s.tau0
 
 
 def _draw_response(s: Scenario, eta: np.ndarray, rng: np.random.Generator):

@@ -1,7 +1,10 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from estimator.errors import InputError
+from estimator.fit import fit
 from estimator.scenario import Scenario, apply_overrides, load_scenario
 from estimator.simulate import simulate
 from estimator.presets import load_preset, preset_names
@@ -39,6 +42,38 @@ def test_simpson_preset_reverses_the_pooled_slope():
     data = simulate(load_preset("simpson"))
     x, y = np.array(data.table["x"]), np.array(data.table["y"])
     assert np.polyfit(x, y, 1)[0] < 0 < data.scenario.gamma10
+
+
+SIMPSON_PRESETS = ("simpson", "poisson-simpson", "logistic-simpson", "gamma-simpson")
+
+
+@pytest.mark.parametrize("preset", SIMPSON_PRESETS)
+@pytest.mark.parametrize("changes", [{}, {"n_groups": 30}, {"n_groups": 30, "seed": 5},
+                                     {"n_groups": 100, "seed": 6}], ids=str)
+def test_each_familys_simpson_preset_reverses_at_any_number_of_groups(preset, changes):
+    """The groups' windows move with their u0j (not their rank), so the between-group slope is
+    gamma10 - tau0 / x_group_offset whatever the number of groups or the seed."""
+    scenario = replace(load_preset(preset), **changes)
+    result = fit("y ~ x + (1 | group)", simulate(scenario).table, family=scenario.family)
+    assert result.simpson["reversed"], (preset, changes, result.simpson)
+    assert result.simpson["pooled_slope"] < 0 < result.fixef["x"]
+
+
+def test_windows_move_by_the_offset_per_tau0_of_u0():
+    data = simulate(replace(load_preset("simpson"), n_groups=12))
+    s = data.scenario
+    assert np.allclose(data.centres, -s.x_group_offset * data.true_u[:, 0] / s.tau0)
+    x, groups = np.array(data.table["x"]), np.array(data.table["group"])
+    for label, centre in zip(data.group_labels, data.centres):
+        inside = x[groups == label] - (s.x_min + s.x_max) / 2 - centre
+        assert np.all(np.abs(inside) <= (s.x_max - s.x_min) / 2)
+
+
+def test_the_outlier_shift_moves_y_not_the_windows():
+    base = replace(load_preset("simpson"), outlier_shift=0.0)
+    plain, shifted = simulate(base), simulate(replace(base, outlier_shift=3.0))
+    assert np.array_equal(plain.centres, shifted.centres)
+    assert plain.table["x"] == shifted.table["x"]
 
 
 def test_balanced_groups_when_min_equals_max():
