@@ -134,5 +134,7 @@ class ShrinkageMap(LectureScene):
                   FadeIn(key[2]), run_time=1.6)
         self.add(filled)
         self.remove(moving)
+        self.bring_to_front(cross)   # the narration's cross stays visible over the points pulled onto it
+        self.cross, self.pulled = cross, filled
         self.play(FadeIn(spread), FadeIn(note), run_time=0.6)
         self.slide_point("shrunk")

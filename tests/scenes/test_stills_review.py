@@ -98,3 +98,15 @@ def test_a_slope_models_link_slide_does_not_say_every_line_is_pulled_toward_the_
         assert "Pulled toward the fixed effect" not in shown[name] and "jointly" in shown[name], name
     for mark in scene.marks[2:]:
         assert "need not move toward" in mark["narration"], mark["name"]
+
+
+def test_the_fixed_effect_cross_is_drawn_over_the_points_pulled_onto_it(tmp_path, monkeypatch):
+    """Random intercept only: every filled point lies on the slope γ̂₁₀, many on the cross the
+    narration names; the cross must stay on top of them and of the arrows."""
+    from scenes.shrinkage_map import ShrinkageMap
+    from tests.scenes.rendering import render_low, use_preset
+
+    use_preset(monkeypatch, tmp_path, "small-groups")
+    scene = render_low(ShrinkageMap, tmp_path, monkeypatch)
+    order = scene.mobjects
+    assert order.index(scene.cross) > order.index(scene.pulled)
