@@ -187,10 +187,21 @@ class PoolingComparison(LectureScene):
             f.scale_to_fit_width(min(f.width, PANEL_REGION.width))
         formula_slot = Rectangle(width=0.1, height=max(f.height for f in formulas)).set_opacity(0)
         note_slot = Rectangle(width=0.1, height=max(n.height for n in notes)).set_opacity(0)
-        side_panel(formula_slot, cp_values, note_slot, focus_head, buff=0.25)
+        focus_np = Readout(r"\hat\beta_{0j} =", nopool[k][0] if nopool[k] else None, theme,
+                           color=theme.group_color(k), size=SIZE, key="focus_no_pool", recorder=rec,
+                           prefix="no pooling")
+        focus_pp = Readout(r"\hat\gamma_{00} + \hat u_{0j} =", partial[k][0], theme, color=theme.group_color(k),
+                           size=SIZE, key="focus_partial", recorder=rec, prefix="partial")
+        focus_block = VGroup(focus_head, focus_np, focus_pp).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        # the key in the stack, so a long note (a group without an estimate) pushes it down instead
+        # of onto the focus readouts; then to the panel's foot where there is room
+        slot_height = formula_slot.height
+        side_panel(formula_slot, cp_values, note_slot, focus_block, key, buff=0.25)
+        shrunk = formula_slot.height / slot_height     # < 1 if the stack had to be scaled to fit
         for mobject, slot in [(f, formula_slot) for f in formulas] + [(n, note_slot) for n in notes]:
+            mobject.scale(shrunk)
             mobject.move_to(slot.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
-        key.move_to([PANEL_REGION.left + key.width / 2, PANEL_REGION.bottom + key.height / 2, 0])
+        key.shift(DOWN * max(0.0, key.get_bottom()[1] - PANEL_REGION.bottom))
 
         fields = dict(b0=a0, b1=b0, units=units, focus=focus, n=sizes[k],
                       focus_np=nopool[k][0] if nopool[k] else "no estimate", focus_pp=partial[k][0],
@@ -229,10 +240,6 @@ class PoolingComparison(LectureScene):
                     for j, (label, n, end) in enumerate(zip(labels, sizes, ends))]
 
         labels_np = end_labels(axes, label_items("no_pool"), theme, priority=[k], group_word=s.group_label)
-        focus_np = Readout(r"\hat\beta_{0j} =", nopool[k][0] if nopool[k] else None, theme,
-                           color=theme.group_color(k), size=SIZE, key="focus_no_pool", recorder=rec,
-                           prefix="no pooling")
-        focus_np.next_to(focus_head, DOWN, buff=0.15).align_to(focus_head, LEFT)
         self.add(lines)
         self.play(pooled.animate.set_stroke(opacity=0.35),
                   *[Transform(line, own) for line, own in zip(lines, own_lines)],
@@ -248,9 +255,6 @@ class PoolingComparison(LectureScene):
         ghosts = marks.copy().set_stroke(opacity=0.45)
         filled = marks_for("partial", filled_mark)
         labels_pp = end_labels(axes, label_items("partial"), theme, priority=[k], group_word=s.group_label)
-        focus_pp = Readout(r"\hat\gamma_{00} + \hat u_{0j} =", partial[k][0], theme, color=theme.group_color(k),
-                           size=SIZE, key="focus_partial", recorder=rec, prefix="partial")
-        focus_pp.next_to(focus_np, DOWN, buff=0.15).align_to(focus_np, LEFT)
         spread = [Readout(r"\hat\tau_0 =", fit.re_sd[INTERCEPT_TERM], theme, color=theme.between, size=SIZE,
                           key="tau0_hat", recorder=rec)]
         if family == "gaussian":
