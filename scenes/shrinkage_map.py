@@ -32,7 +32,7 @@ class ShrinkageMap(LectureScene):
         ("own_fits", "Each {group}'s own regression is one point: its intercept across, its slope "
                      "up{scale}. The cross is the fixed effect (γ̂₀₀, γ̂₁₀) = ({gamma00}, {gamma10})."
                      "{not_estimable}"),
-        ("shrunk", "The mixed model pulls each point toward the cross, along the arrows. {how}"),
+        ("shrunk", "The mixed model moves each point along its arrow{toward}. {how}"),
     )
     title = "Shrinkage of intercept and slope"
 
@@ -100,7 +100,8 @@ class ShrinkageMap(LectureScene):
             if spread.width > PANEL_REGION.width:    # one per line, not shrunk to fit the row
                 spread.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
             how = (f"How intercept and slope move jointly depends on τ̂₀ = {fmt(tau0)}, "
-                   f"τ̂₁ = {fmt(tau1)} and their correlation ρ̂ = {fmt(corr)}.")
+                   f"τ̂₁ = {fmt(tau1)} and their correlation ρ̂ = {fmt(corr)}, so a point need not "
+                   "head straight for the cross.")
             note = wrapped_text("Random intercept and slope: both are pulled, jointly.",
                                 PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
         else:
@@ -113,7 +114,7 @@ class ShrinkageMap(LectureScene):
                                 PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
         self.values = {"group": s.group_label, "scale": scale_phrase(fit) and f" ({scale} scale)",
                        "gamma00": fmt(g00), "gamma10": fmt(g10), "not_estimable": missing_text,
-                       "how": how}
+                       "how": how, "toward": "" if slopes_vary else " toward the cross"}
         items = [key, fixed_values, spread, note]
         if missing:
             items.append(wrapped_text(missing_text.strip(), PANEL_REGION.width, theme,

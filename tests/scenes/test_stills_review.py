@@ -110,3 +110,20 @@ def test_the_fixed_effect_cross_is_drawn_over_the_points_pulled_onto_it(tmp_path
     scene = render_low(ShrinkageMap, tmp_path, monkeypatch)
     order = scene.mobjects
     assert order.index(scene.cross) > order.index(scene.pulled)
+
+
+def test_a_slope_models_map_does_not_say_every_point_heads_for_the_cross(tmp_path, monkeypatch):
+    """With random slopes the 2-D pull is joint (through τ̂₀, τ̂₁, ρ̂), not straight at the
+    fixed effect; with a random intercept only it is toward the cross."""
+    from scenes.shrinkage_map import ShrinkageMap
+    from tests.scenes.rendering import render_low, use_preset
+
+    told = {}
+    for preset in ("fan-out", "small-groups"):
+        where = tmp_path / preset
+        where.mkdir()
+        use_preset(monkeypatch, where, preset)
+        scene = render_low(ShrinkageMap, where, monkeypatch)
+        told[preset] = scene.marks[-1]["narration"]
+    assert "toward the cross" not in told["fan-out"] and "need not head straight" in told["fan-out"]
+    assert "toward the cross" in told["small-groups"]
