@@ -196,7 +196,9 @@ class PoolingComparison(LectureScene):
         # the key in the stack, so a long note (a group without an estimate) pushes it down instead
         # of onto the focus readouts; then to the panel's foot where there is room
         slot_height = formula_slot.height
-        side_panel(formula_slot, cp_values, note_slot, focus_block, key, buff=0.25)
+        stack = (formula_slot, cp_values, note_slot, focus_block, key)
+        room = PANEL_REGION.height - sum(m.height for m in stack)   # tighter gaps before smaller text
+        side_panel(*stack, buff=min(0.25, max(0.1, room / (len(stack) - 1))))
         shrunk = formula_slot.height / slot_height     # < 1 if the stack had to be scaled to fit
         for mobject, slot in [(f, formula_slot) for f in formulas] + [(n, note_slot) for n in notes]:
             mobject.scale(shrunk)
