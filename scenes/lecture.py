@@ -19,9 +19,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-MODULES = ("title", "data_generation", "simpson", "simpson_decomposed", "pooling", "pooling_dial",
-           "repeated_sampling", "shrinkage", "caterpillar", "variance", "design_effect",
-           "model_comparison", "optimiser", "random_slopes", "link_functions", "results")
+MODULES = ("title", "data_generation", "simpson", "simpson_decomposed", "pooling", "pooling_tradeoff",
+           "pooling_dial", "repeated_sampling", "shrinkage", "shrinkage_map", "caterpillar", "variance",
+           "design_effect", "model_comparison", "optimiser", "random_slopes", "link_functions", "results")
 MODULES_ENV = "GLMM_EXPLAINER_SCENE_MODULES"
 SCENES_DIR = Path(__file__).resolve().parent
 

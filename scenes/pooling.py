@@ -1,40 +1,39 @@
-"""Scene 3: complete, no and partial pooling, and what their errors show, for every family.
+"""Scene 3: complete, no and partial pooling, for every family (the errors against the truth:
+scenes/pooling_tradeoff.py).
 
 PoolingComparison: one pooled curve (a GLM on all rows); one curve per group (no pooling, a GLM
 per group), grown out of the pooled one; the same objects then morph into the mixed model's
 (partial pooling), the small groups moving most. All on the response scale (counts from 0,
 probabilities 0 to 1: each line pushed through the inverse link); the last slide point shows the
 same intercepts on the link scale (log-odds, log-rate), where partial pooling is a straight pull
-toward gamma00. Groups no pooling cannot estimate (all 0, all 1, zero counts: the estimator
-reports them as null) keep their label and are named with the reason on screen.
-PoolingTradeoff (needs the simulation's truth): each method's error in every group's intercept
-(link scale), and the RMSEs over the groups every method estimates; its conclusion says which
-method had the lowest error in this one draw, never more.
+toward gamma00 in a random-intercept model (with random slopes intercept and slope move jointly,
+and the panel and narration say so). Groups no pooling cannot estimate (all 0, all 1, zero
+counts: the estimator reports them as null) keep their label and are named with the reason on
+screen.
 
-Lines, curves, reasons and errors come from the estimator (FitResult, estimator.pooling_view,
+Lines, curves and reasons come from the estimator (FitResult, estimator.pooling_view,
 estimator.response_scale); nothing is computed here.
 """
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter,
-                   GrowFromEdge, LaggedStart, Rectangle, Text, Transform, VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter, LaggedStart,
+                   Rectangle, Text, Transform, VGroup)
 
-from estimator.pooling_view import (LINK_UNITS, METHODS, intercept_errors, method_lines,  # noqa: F401
-                                    root_mean_square, tradeoff, unestimable_reasons)
+from estimator.pooling_view import (LINK_UNITS, intercept_errors, method_lines,  # noqa: F401
+                                    root_mean_square, unestimable_reasons)
 from estimator.response_scale import LINK_SCALE_NAMES, clamp_to_outcome, response_curves
 from scenes.base import LectureScene
 from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE
 from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, Readout, data_cloud, end_labels, filled_mark,
-                          focus_group, group_mark, hollow_mark, legend, make_axes, math_tex, mini_bars,
-                          padded_range, scene_fit, shrink_arrow, count_of, side_panel, slope_term, term_tex,
-                          title_text, wrapped_text, x_axis_limits)
+                          focus_group, hollow_mark, legend, make_axes, math_tex, padded_range, scene_fit,
+                          shrink_arrow, side_panel, slope_term, term_tex, title_text, wrapped_text,
+                          x_axis_limits)
 from scenes.vocab.glmm_a import curve_path, group_curves, narrate
 
 SIZE = 22
 GRID = 48
-METHOD_NAMES = {"complete": "complete pooling", "no_pool": "no pooling", "partial": "partial pooling"}
 LINK_LHS = {"gaussian": "y", "poisson": r"\log\mu", "binomial": r"\mathrm{logit}\,p", "gamma": r"\log\mu"}
 
 COMPARISON_NARRATION = {
@@ -54,17 +53,35 @@ COMPARISON_NARRATION = {
              "default": "The same fits on the {units} scale, where the model is linear: each group's "
                         "intercept moves straight from its own estimate toward γ̂₀₀ = {gamma00}.{dropped}"},
 }
-TRADEOFF_NARRATION = {
-    "errors": {"default": "Because the data are simulated we know every group's true intercept. Each row "
-                          "shows how far each method's estimate lands from it{scale}; small groups are at "
-                          "the top.{dropped}"},
-    "rmse": {"default": "Root mean squared errors over {n_compared} groups: complete pooling {complete}, "
-                        "no pooling {no_pool}, partial pooling {partial}. In this one draw {best} has the "
-                        "lowest error. One draw is an anecdote: another seed can order them differently."},
+# With random slopes the mixed model moves each group's intercept and slope together (their
+# covariance couples them), so neither a line at every x nor the intercept alone need move toward
+# the fixed effect: these slides say what is true for a slope model instead.
+SLOPE_NARRATION = {
+    "partial": {"default": "Partial pooling, the mixed model, estimates every group's intercept and slope "
+                           "jointly, borrowing from the fixed effect; groups with little data borrow most: "
+                           "{focus}'s intercept moves from {focus_np} to {focus_pp}. Intercept and slope "
+                           "move together, so a line need not move toward the fixed effect at every x. "
+                           "The spread between groups is τ̂₀ = {tau0}."},
+    "link": {"gaussian": "The intercepts alone: each moves from its group's own estimate to the mixed "
+                         "model's, beside γ̂₀₀ = {gamma00}. With random slopes intercept and slope move "
+                         "together, so an intercept need not move toward γ̂₀₀.{dropped}",
+             "default": "The same intercepts on the {units} scale: each moves from its group's own estimate "
+                        "to the mixed model's, beside γ̂₀₀ = {gamma00}. With random slopes intercept and "
+                        "slope move together, so an intercept need not move toward γ̂₀₀.{dropped}"},
 }
 
 
-def _dropped_words(reasons: dict[str, str]) -> str:
+def pull_words(slopes_vary: bool) -> str:
+    """The panel's sentence on the partial-pooling pull (it stays on screen for the link slide):
+    a random-intercept model pulls every line toward the fixed effect; with random slopes the
+    intercept and slope move jointly, so a line can move away from it at some x."""
+    if slopes_vary:
+        return ("Intercept and slope move jointly, small groups most: a line need not move toward "
+                "the fixed effect at every x.")
+    return "Pulled toward the fixed effect, small groups most."
+
+
+def dropped_words(reasons: dict[str, str]) -> str:
     if not reasons:
         return ""
     return " " + "; ".join(f"{label} has no estimate of its own: {why}" for label, why in reasons.items()) + "."
@@ -152,7 +169,7 @@ class PoolingComparison(LectureScene):
                                color=theme.warning if reasons else theme.muted)
         no_spread = fit.re_sd.get(INTERCEPT_TERM, 0.0) <= 1e-8
         pp_words = ("τ̂₀ = 0: no spread between groups is found, so every group is pooled onto the fixed "
-                    "effect." if no_spread else "Pulled toward the fixed effect, small groups most.")
+                    "effect." if no_spread else pull_words(slopes_vary))
         if reasons and not no_spread:
             pp_words += f" {', '.join(reasons)} now {'has' if len(reasons) == 1 else 'have'} a finite estimate."
         note_pp = wrapped_text(pp_words, PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
@@ -170,15 +187,28 @@ class PoolingComparison(LectureScene):
             f.scale_to_fit_width(min(f.width, PANEL_REGION.width))
         formula_slot = Rectangle(width=0.1, height=max(f.height for f in formulas)).set_opacity(0)
         note_slot = Rectangle(width=0.1, height=max(n.height for n in notes)).set_opacity(0)
-        side_panel(formula_slot, cp_values, note_slot, focus_head, buff=0.25)
+        focus_np = Readout(r"\hat\beta_{0j} =", nopool[k][0] if nopool[k] else None, theme,
+                           color=theme.group_color(k), size=SIZE, key="focus_no_pool", recorder=rec,
+                           prefix="no pooling")
+        focus_pp = Readout(r"\hat\gamma_{00} + \hat u_{0j} =", partial[k][0], theme, color=theme.group_color(k),
+                           size=SIZE, key="focus_partial", recorder=rec, prefix="partial")
+        focus_block = VGroup(focus_head, focus_np, focus_pp).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        # the key in the stack, so a long note (a group without an estimate) pushes it down instead
+        # of onto the focus readouts; then to the panel's foot where there is room
+        slot_height = formula_slot.height
+        stack = (formula_slot, cp_values, note_slot, focus_block, key)
+        room = PANEL_REGION.height - sum(m.height for m in stack)   # tighter gaps before smaller text
+        side_panel(*stack, buff=min(0.25, max(0.1, room / (len(stack) - 1))))
+        shrunk = formula_slot.height / slot_height     # < 1 if the stack had to be scaled to fit
         for mobject, slot in [(f, formula_slot) for f in formulas] + [(n, note_slot) for n in notes]:
+            mobject.scale(shrunk)
             mobject.move_to(slot.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
-        key.move_to([PANEL_REGION.left + key.width / 2, PANEL_REGION.bottom + key.height / 2, 0])
+        key.shift(DOWN * max(0.0, key.get_bottom()[1] - PANEL_REGION.bottom))
 
         fields = dict(b0=a0, b1=b0, units=units, focus=focus, n=sizes[k],
                       focus_np=nopool[k][0] if nopool[k] else "no estimate", focus_pp=partial[k][0],
                       tau0=fit.re_sd.get(INTERCEPT_TERM, 0.0), gamma00=fit.fixef.get(INTERCEPT_TERM, 0.0),
-                      dropped=_dropped_words(reasons))
+                      dropped=dropped_words(reasons))
         self.add(title)
         self.play(Create(axes), FadeIn(cloud), run_time=1.0)
         self.play(Create(pooled), FadeIn(formula_cp), FadeIn(cp_values), FadeIn(note_cp), FadeIn(key[0]),
@@ -212,10 +242,6 @@ class PoolingComparison(LectureScene):
                     for j, (label, n, end) in enumerate(zip(labels, sizes, ends))]
 
         labels_np = end_labels(axes, label_items("no_pool"), theme, priority=[k], group_word=s.group_label)
-        focus_np = Readout(r"\hat\beta_{0j} =", nopool[k][0] if nopool[k] else None, theme,
-                           color=theme.group_color(k), size=SIZE, key="focus_no_pool", recorder=rec,
-                           prefix="no pooling")
-        focus_np.next_to(focus_head, DOWN, buff=0.15).align_to(focus_head, LEFT)
         self.add(lines)
         self.play(pooled.animate.set_stroke(opacity=0.35),
                   *[Transform(line, own) for line, own in zip(lines, own_lines)],
@@ -231,9 +257,6 @@ class PoolingComparison(LectureScene):
         ghosts = marks.copy().set_stroke(opacity=0.45)
         filled = marks_for("partial", filled_mark)
         labels_pp = end_labels(axes, label_items("partial"), theme, priority=[k], group_word=s.group_label)
-        focus_pp = Readout(r"\hat\gamma_{00} + \hat u_{0j} =", partial[k][0], theme, color=theme.group_color(k),
-                           size=SIZE, key="focus_partial", recorder=rec, prefix="partial")
-        focus_pp.next_to(focus_np, DOWN, buff=0.15).align_to(focus_np, LEFT)
         spread = [Readout(r"\hat\tau_0 =", fit.re_sd[INTERCEPT_TERM], theme, color=theme.between, size=SIZE,
                           key="tau0_hat", recorder=rec)]
         if family == "gaussian":
@@ -249,12 +272,13 @@ class PoolingComparison(LectureScene):
                   Transform(formula_cp, formula_pp), Transform(note_cp, note_pp),
                   Transform(cp_values, variance), run_time=2.0)
         self.play(FadeIn(focus_pp), FadeIn(key[2:]), run_time=0.8)
-        self.slide_point("partial", narration=narrate(COMPARISON_NARRATION["partial"], family, **fields))
+        told = SLOPE_NARRATION if slopes_vary else COMPARISON_NARRATION
+        self.slide_point("partial", narration=narrate(told["partial"], family, **fields))
 
         # Section: the intercepts on the link scale: a straight pull toward gamma00
         self._link_scale(fit, s, axes, nopool, partial, labels, sizes,
                          [cloud, pooled, lines, marks, ghosts, labels_np, gm])
-        self.slide_point("link", narration=narrate(COMPARISON_NARRATION["link"], family, **fields))
+        self.slide_point("link", narration=narrate(told["link"], family, **fields))
 
     def _link_scale(self, fit, s, axes, nopool, partial, labels, sizes, old):
         """Replace the plot by the intercepts on the link scale: hollow (no pooling) to filled
@@ -302,105 +326,3 @@ class PoolingComparison(LectureScene):
             if lo <= left and right <= hi and not left - 0.05 < mid < right + 0.05:
                 return [words]
         return []
-
-
-class PoolingTradeoff(LectureScene):
-    """Each method's error in the group intercepts against the simulation's truth."""
-
-    description = "Bias and variance: each method's intercept errors against the truth, and their RMSE in this draw."
-    reads_input = True
-    lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
-    needs_truth = True
-    slides = (
-        ("errors", "Because the data are simulated we know every group's true intercept. Each row "
-                   "shows how far each method's estimate lands from it; small groups are at the top."),
-        ("rmse", "Averaged over the groups: the root mean squared error of each method, and which one "
-                 "was lowest in this one draw. One draw is an anecdote: another seed can order them "
-                 "differently."),
-    )
-    title = "Bias against variance"
-
-    def construct(self):
-        theme, rec = self.theme, self.record_number
-        lecture = lecture_input()
-        if lecture.data is None:
-            raise ValueError("PoolingTradeoff needs simulated data (needs_truth): use a scenario, not a CSV")
-        s, data = lecture.scenario, lecture.data
-        fit = scene_fit(lecture)
-        family = fit.family
-        labels = fit.group_labels
-        x, y, g, _ = lecture.arrays()
-        reasons = unestimable_reasons(fit, y, g)
-        truth_index = [list(data.group_labels).index(label) for label in labels]
-        true_intercepts = np.asarray(data.truth["intercepts"], float)[truth_index]
-        result = tradeoff(fit, true_intercepts)
-        errors, rmse = result.errors, {kind: rec(f"rmse[{kind}]", v) for kind, v in result.rmse.items()}
-        rec("n_compared", len(result.compared))
-        sizes = [fit.group_sizes[label] for label in labels]
-        for label, n in zip(labels, sizes):
-            rec(f"n[{label}]", n)
-        units = LINK_UNITS[family] or s.y_label
-
-        # Section: one row per group, smallest groups on top; zero = the truth
-        order = sorted(range(len(labels)), key=lambda j: (sizes[j], labels[j]))
-        row_of = {j: len(labels) - 1 - r for r, j in enumerate(order)}
-        rows = {float(row_of[j]): f"{labels[j]} n={sizes[j]}" for j in order}
-        colors = {float(row_of[j]): theme.group_color(j) for j in order}
-        reach = max(float(np.nanmax(np.abs(e))) for e in errors.values())
-        axes = make_axes((-reach * 1.05, reach * 1.05), (-0.6, len(labels) - 0.4),
-                         f"estimate − true intercept ({units})", f"{s.group_label} (by size)", theme,
-                         y_tick_labels=rows, y_tick_colors=colors)
-        title = title_text(self.title, theme)
-        truth_line = DashedLine(axes.c2p(0, -0.6), axes.c2p(0, len(labels) - 0.4), color=theme.truth,
-                                stroke_width=3, dash_length=0.08)
-        offsets = {"complete": 0.22, "no_pool": 0.0, "partial": -0.22}
-        marks = {}
-        for kind in METHODS:
-            group = VGroup()
-            for j in range(len(labels)):
-                error = float(errors[kind][j])
-                if not np.isfinite(error):     # no estimate: said in words on its row
-                    words = Text("no pooling: no estimate", font=FONT, font_size=LABEL_SIZE - 4, color=theme.no_pool)
-                    words.move_to(axes.c2p(reach * 0.55, row_of[j] + offsets[kind]))
-                    group.add(words)
-                    continue
-                point = axes.c2p(error, row_of[j] + offsets[kind])
-                if kind == "complete":
-                    group.add(group_mark("square", point, theme.complete, 0.06))
-                elif kind == "no_pool":
-                    group.add(hollow_mark(point, theme.no_pool, radius=0.075, stroke_width=3))
-                else:
-                    group.add(filled_mark(point, theme.partial, radius=0.075))
-            marks[kind] = group
-
-        key = legend([("square", "complete pooling", theme.complete), ("no_pool", "no pooling"),
-                      ("partial", "partial pooling"), ("grand_mean", "truth (error 0)", theme.truth)], theme)
-        over = f" over {len(result.compared)} of {count_of(len(labels), s.group_label)}" if result.left_out else ""
-        bars = mini_bars([(name, rmse[kind], {"complete": theme.complete, "no_pool": theme.no_pool,
-                                              "partial": theme.partial}[kind])
-                          for kind, name in zip(METHODS, ("complete", "no pool", "partial"))],
-                         theme, width=PANEL_REGION.width - 0.2, height=2.4,
-                         value_label=f"RMSE of the intercepts{over}")
-        best = [METHOD_NAMES[kind] for kind in result.lowest]
-        verdict_text = (f"Lowest error in this draw: {' and '.join(best)}" + (" (a tie)" if len(best) > 1 else "")
-                        + ". One draw is an anecdote: another seed can order them differently.")
-        if result.left_out:
-            verdict_text += f" Left out: {', '.join(result.left_out)} (no pooling has no estimate)."
-        verdict = wrapped_text(verdict_text, PANEL_REGION.width, theme, size=SMALL_SIZE)
-        side_panel(key, bars, verdict, buff=0.4)
-
-        fields = dict(scale=f" ({units} scale)" if family != "gaussian" else "", dropped=_dropped_words(reasons),
-                      n_compared=len(result.compared), best=" and ".join(best),
-                      **{kind: rmse[kind] for kind in METHODS})
-        self.add(title)
-        self.play(Create(axes), Create(truth_line), FadeIn(key[3]), run_time=1.0)
-        for k, kind in enumerate(METHODS):
-            self.play(LaggedStart(*[GrowFromCenter(m) for m in marks[kind]], lag_ratio=0.05),
-                      FadeIn(key[k]), run_time=0.9)
-        self.slide_point("errors", narration=narrate(TRADEOFF_NARRATION["errors"], family, **fields))
-
-        # Section: root mean squared error per method, over the groups every method estimates
-        self.play(FadeIn(bars.baseline), FadeIn(bars.names), FadeIn(bars.title),
-                  *[GrowFromEdge(bar, DOWN) for bar in bars.bars], run_time=1.2)
-        self.play(FadeIn(bars.values), FadeIn(verdict), run_time=0.6)
-        self.slide_point("rmse", narration=narrate(TRADEOFF_NARRATION["rmse"], family, **fields))

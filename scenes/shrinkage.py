@@ -2,7 +2,7 @@
 (top = largest): the open circle is the group's own estimate, the filled one the mixed model's,
 pulled along an arrow toward the dashed grand mean γ̂₀₀; n_j beside each row. The weight λⱼ with
 one group's numbers substituted; a sweep of τ₀ (re-simulated and re-fitted per step) makes the
-arrows grow and shrink; the 2-D map of (intercept, slope) pulled toward the fixed-effect point.
+arrows grow and shrink (the 2-D map of intercept and slope: scenes/shrinkage_map.py).
 
 For a GLMM everything is on the link scale (log-odds, log-rate, log-mean), said on the axis, and
 λⱼ is the reliability FitResult reports, 1 − Var(u₀ⱼ | y) / τ̂₀², with that definition on screen.
@@ -10,42 +10,26 @@ A group whose own estimate is infinite (every outcome 0 or 1: the estimator repo
 at the plot's edge as an arrowhead labelled −∞ / +∞, and the panel says why.
 
 Every position and number comes from FitResult: no_pooling / group_coefficients (via coef_pairs),
-fixef, re_cov, re_sd, re_corr, sigma, group_sizes, shrinkage (λⱼ), shrinkage_ratio, ranef_condvar.
+fixef, re_cov, re_sd, sigma, group_sizes, shrinkage (λⱼ), shrinkage_ratio, ranef_condvar.
 """
 from __future__ import annotations
 
-from manim import (DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart, Text,
-                   Transform, VGroup)
+from manim import DOWN, LEFT, Create, FadeIn, FadeOut, GrowArrow, Indicate, LaggedStart, Text, Transform, VGroup
 
-from estimator.boundary import boundary_groups
 from scenes.base import LectureScene
 from scenes.context import input_from_scenario, lecture_input
-from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, JOINT_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_sides,
-                                   build_rows, classic_lambda, finite, intercept_axis_label,
-                                   intercepts, lambda_formula, narrated_group, percent,
-                                   moved_most_answer, panel_with_room, row_highlight, row_marks)
+from scenes.shrinkage_rows import (BOUNDARY_WHY, EDGE_NOTE, JOINT_NOTE, LAMBDA_OF_LABEL, RELIABILITY, boundary_of,
+                                   boundary_sides, build_rows, classic_lambda, finite, intercept_axis_label,
+                                   intercepts, lambda_formula, narrated_group, percent, moved_most_answer,
+                                   panel_with_room, row_highlight, row_marks, scale_phrase)
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
-from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, PLOT_REGION, Readout, coef_pairs, crowd_scale,
-                          filled_mark, fixed_effect_mark, hollow_mark, legend, make_axes, math_tex,
-                          math_with_label, padded_range, scene_fit, shrink_arrow, side_panel,
-                          slope_term, title_text, wrapped_text)
-from scenes.vocab.glmm_b import fitting_label, link_scale, readable_labels
+from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, Readout, filled_mark, legend, math_tex, math_with_label,
+                          padded_range, scene_fit, side_panel, title_text, wrapped_text)
+from scenes.vocab.glmm_b import link_scale, readable_labels
 
 SIZE = 22
-ALL_FAMILIES = ("gaussian", "poisson", "binomial", "gamma")
 READ_ME = ("Each row is one group, sorted by its own (no-pooling) intercept, largest on top. "
            "The arrow shows the pull toward the grand mean.")
-
-
-def scale_phrase(fit) -> str:
-    scale = link_scale(fit)
-    return f" on the {scale} scale" if scale else ""
-
-
-def boundary_of(lecture, fit) -> dict:
-    """{label: ALL_ZERO | ALL_ONE}: the groups whose own intercept the estimator reports as null."""
-    _, y, g, labels = lecture.arrays()
-    return boundary_groups(y, g, list(labels), fit.family)
 
 
 def boundary_sentence(fit, boundary: dict, what: str = "its own intercept") -> str:
@@ -77,7 +61,6 @@ class ShrinkageDiagram(LectureScene):
     description = "Shrinkage diagram: each group's estimate pulled toward the grand mean, and λⱼ."
     reads_input = True
     lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
-    families = ALL_FAMILIES
     slides = (
         ("no_pooling", "One row per {group}, sorted by its own intercept{scale}, largest on top. "
                        "The open circles are the no-pooling estimates; the dashed line is the "
@@ -193,7 +176,6 @@ class ShrinkageSweep(LectureScene):
     reads_input = True
     lecture_preset = "unequal-groups"   # the default lecture shows this preset (scenes/context.py)
     needs_truth = True
-    families = ALL_FAMILIES
     path = (1.0, 0.5, 0.25, 1.0, 2.0)        # tau0 factors visited, in order
     slides = (
         ("start", "The shrinkage diagram for our data{scale}. Now we change only the true spread "
@@ -291,119 +273,3 @@ class ShrinkageSweep(LectureScene):
             if factor == small:
                 self.slide_point("small_tau")
         self.slide_point("large_tau")
-
-
-class ShrinkageMap(LectureScene):
-    """Intercept and slope together: each group's own line vs the mixed model's, as points."""
-
-    description = "2-D shrinkage map: (intercept, slope) pulled toward the fixed-effect point."
-    reads_input = True
-    families = ALL_FAMILIES
-    slides = (
-        ("own_fits", "Each {group}'s own regression is one point: its intercept across, its slope "
-                     "up{scale}. The cross is the fixed effect (γ̂₀₀, γ̂₁₀) = ({gamma00}, {gamma10})."
-                     "{not_estimable}"),
-        ("shrunk", "The mixed model pulls each point toward the cross, along the arrows. {how}"),
-    )
-    title = "Shrinkage of intercept and slope"
-
-    def narration_values(self) -> dict:
-        return getattr(self, "values", {})
-
-    def construct(self):
-        theme = self.theme
-        lecture = lecture_input()
-        s = readable_labels(lecture.scenario)
-        fit = scene_fit(lecture)
-        rec = self.record_number
-        labels = fit.group_labels
-        term = slope_term(fit)
-        own = coef_pairs(fit, "separate")
-        mixed = coef_pairs(fit, "partial")
-        g00, g10 = fit.fixef[INTERCEPT_TERM], fit.fixef[term]
-        rec("gamma00_hat", g00)
-        rec("gamma10_hat", g10)
-        slopes_vary = len(fit.re_terms) > 1
-        missing = [label for label, (a, b) in zip(labels, own) if a is None or b is None]
-        boundary = boundary_of(lecture, fit)
-        why = {label: BOUNDARY_WHY.get(boundary.get(label), "its own fit cannot be estimated")
-               for label in missing}
-        missing_text = ("" if not missing else
-                        " " + "; ".join(f"{label}: {why[label]}" for label in missing)
-                        + ": no own line, so no open point; the mixed model still places it.")
-
-        # Section: own fits as points, the fixed effect as a cross
-        shown_own = [(a, b) for a, b in own if a is not None and b is not None]
-        xs = [a for a, _ in shown_own + mixed] + [g00]
-        ys = [b for _, b in shown_own + mixed] + [g10]
-        scale = link_scale(fit)
-        x_label = intercept_axis_label(s, fit)
-        y_label = (f"slope, {scale} scale (per {s.x_label})" if scale
-                   else f"slope ({s.y_label} per {s.x_label})")
-        y_label = fitting_label(y_label, PLOT_REGION.height - 0.9)
-        x_label = fitting_label(x_label, PLOT_REGION.width - 1.2)
-        axes = make_axes(padded_range(xs), padded_range(ys), x_label, y_label, theme)
-        title = title_text(self.title, theme)
-        ink = crowd_scale(len(labels))   # 100 arrows and points thinner and lighter: a field, not a block
-        hollow = VGroup(*[hollow_mark(axes.c2p(a, b), theme.no_pool, radius=0.09 * max(ink, 0.6)) for a, b in shown_own])
-        filled = VGroup(*[filled_mark(axes.c2p(a, b), theme.partial, radius=0.085 * max(ink, 0.6)) for a, b in mixed])
-        arrows = VGroup(*[shrink_arrow(axes.c2p(*p), axes.c2p(*q), theme.foreground, stroke_width=2.5 * ink)
-                          for p, q in zip(own, mixed) if p[0] is not None and p[1] is not None])
-        for arrow in arrows:     # (a near-zero pull's stub stays invisible)
-            arrow.set_opacity(min(arrow.get_stroke_opacity(), 0.4 + 0.6 * ink))
-        cross = fixed_effect_mark(axes.c2p(g00, g10), theme)
-        key = legend([("no_pool", "own fit per group"), ("fixed", "fixed effect"),
-                      ("partial", "mixed model")], theme)
-        fixed_values = VGroup(
-            Readout(r"\hat\gamma_{00} =", g00, theme, color=theme.grand_mean, size=SIZE),
-            Readout(r"\hat\gamma_{10} =", g10, theme, color=theme.grand_mean, size=SIZE),
-        ).arrange(RIGHT, buff=0.4)
-        if slopes_vary:
-            corr = fit.re_corr[0][1]
-            tau0, tau1 = fit.re_sd[fit.re_terms[0]], fit.re_sd[fit.re_terms[1]]
-            spread = VGroup(
-                Readout(r"\hat\tau_0 =", tau0, theme, color=theme.between, size=SIZE,
-                        key="tau0_hat", recorder=rec),
-                Readout(r"\hat\tau_1 =", tau1, theme, color=theme.between, size=SIZE,
-                        key="tau1_hat", recorder=rec),
-                Readout(r"\hat\rho =", corr, theme, color=theme.between, size=SIZE, key="rho_hat", recorder=rec),
-            ).arrange(RIGHT, buff=0.35)
-            if spread.width > PANEL_REGION.width:    # one per line, not shrunk to fit the row
-                spread.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-            how = (f"How intercept and slope move jointly depends on τ̂₀ = {fmt(tau0)}, "
-                   f"τ̂₁ = {fmt(tau1)} and their correlation ρ̂ = {fmt(corr)}.")
-            note = wrapped_text("Random intercept and slope: both are pulled, jointly.",
-                                PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
-        else:
-            spread = Readout(r"\hat\tau_0 =", fit.re_sd[INTERCEPT_TERM], theme, color=theme.between,
-                             size=SIZE, key="tau0_hat", recorder=rec)
-            how = (f"With a random intercept only, the model has no slope variance: every "
-                   f"{s.group_label} gets the slope γ̂₁₀ = {fmt(g10)} and the filled points line up.")
-            note = wrapped_text(f"Random intercept only: the model has no slope variance, so every "
-                                f"{s.group_label} gets the slope γ̂₁₀ and the filled points line up.",
-                                PANEL_REGION.width, theme, size=SMALL_SIZE, color=theme.muted)
-        self.values = {"group": s.group_label, "scale": scale_phrase(fit) and f" ({scale} scale)",
-                       "gamma00": fmt(g00), "gamma10": fmt(g10), "not_estimable": missing_text,
-                       "how": how}
-        items = [key, fixed_values, spread, note]
-        if missing:
-            items.append(wrapped_text(missing_text.strip(), PANEL_REGION.width, theme,
-                                      size=LABEL_SIZE, color=theme.no_pool))
-        side_panel(*items, buff=0.35)
-
-        self.add(title)
-        self.play(Create(axes), FadeIn(key[0]), FadeIn(key[1]), run_time=1.0)
-        self.play(LaggedStart(*[FadeIn(m, scale=0.5) for m in hollow], lag_ratio=0.05),
-                  Create(cross), FadeIn(fixed_values), *[FadeIn(m) for m in items[4:]], run_time=1.2)
-        self.slide_point("own_fits")
-
-        # Section: the pull toward the fixed effect
-        moving = hollow.copy().set_fill(theme.partial, opacity=1).set_stroke(theme.partial)
-        targets = [f for f, p in zip(filled, own) if p[0] is not None and p[1] is not None]
-        self.add(moving)
-        self.play(*[GrowArrow(a) for a in arrows], *[m.animate.move_to(f) for m, f in zip(moving, targets)],
-                  FadeIn(key[2]), run_time=1.6)
-        self.add(filled)
-        self.remove(moving)
-        self.play(FadeIn(spread), FadeIn(note), run_time=0.6)
-        self.slide_point("shrunk")

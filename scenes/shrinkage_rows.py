@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from manim import MathTex, Rectangle, Text, VGroup, DashedLine
 
-from estimator.boundary import ALL_ONE, ALL_ZERO, side
+from estimator.boundary import ALL_ONE, ALL_ZERO, boundary_groups, side
 from scenes.theme import FONT, LABEL_SIZE, fmt
 from scenes.vocab import (INTERCEPT_TERM, LABEL_SLOT, PANEL_REGION, coef_pairs, filled_mark, hollow_mark,
                           make_axes, math_with_label, shrink_arrow, side_panel)
@@ -223,3 +223,15 @@ def moved_most_answer(fit, group_word: str) -> str:
     return (f"{label} (n = {fit.group_sizes[label]}) moves most, from {fmt(start)} to {fmt(end)}: a "
             f"{group_word} moves more the smaller it is and the farther its own estimate lies from "
             "the grand mean.")
+
+
+def scale_phrase(fit) -> str:
+    """' on the log-odds scale' for a GLMM's link scale, '' for a Gaussian model."""
+    scale = link_scale(fit)
+    return f" on the {scale} scale" if scale else ""
+
+
+def boundary_of(lecture, fit) -> dict:
+    """{label: ALL_ZERO | ALL_ONE}: the groups whose own intercept the estimator reports as null."""
+    _, y, g, labels = lecture.arrays()
+    return boundary_groups(y, g, list(labels), fit.family)

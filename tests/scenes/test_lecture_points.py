@@ -23,7 +23,8 @@ from manim import Arrow, Text
 from estimator.plotted import INTERCEPT_TERM, coef_pairs, focus_group, slope_term
 from estimator.presets import PRESET_DIR, load_preset
 from scenes import context, lecture
-from scenes.pooling import METHOD_NAMES, PoolingComparison, PoolingTradeoff, intercept_errors, root_mean_square
+from scenes.pooling import PoolingComparison, intercept_errors, root_mean_square
+from scenes.pooling_tradeoff import METHOD_NAMES, PoolingTradeoff
 from scenes.shrinkage import ShrinkageDiagram, ShrinkageSweep
 from scenes.simpson import SimpsonReversal
 from scenes.vocab import scene_fit

@@ -10,8 +10,10 @@ import pytest
 from scenes.vocab import (INTERCEPT_TERM, coef_pairs, focus_group, nice_ticks,
                            scene_fit, spread_positions)
 from scenes.data_generation import DataGeneration
-from scenes.pooling import PoolingComparison, PoolingTradeoff, intercept_errors, root_mean_square
-from scenes.shrinkage import ShrinkageDiagram, ShrinkageMap, ShrinkageSweep, sweep_fits
+from scenes.pooling import PoolingComparison, intercept_errors, root_mean_square
+from scenes.pooling_tradeoff import PoolingTradeoff
+from scenes.shrinkage import ShrinkageDiagram, ShrinkageSweep, sweep_fits
+from scenes.shrinkage_map import ShrinkageMap
 from scenes.simpson import SimpsonReversal
 from scenes.theme import fmt
 from tests.scenes.rendering import render_checked, use_preset

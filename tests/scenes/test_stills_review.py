@@ -46,3 +46,84 @@ def test_the_focus_frame_encloses_its_rows_text(n_groups):
     frame = row_highlight(rows, 0, "#ffffff")
     label = next(m for m in rows.axes.y_numbers.submobjects if "G000" in getattr(m, "text", ""))
     assert frame.get_top()[1] >= label.get_top()[1] and frame.get_bottom()[1] <= label.get_bottom()[1]
+
+
+def _words(mobject) -> str:
+    """The words a mobject shows now: a Transform's mobject reads as its target (screen_text)."""
+    from manim import Text
+    from scenes.screen_text import SHOWN_AS
+
+    shown_as = getattr(mobject, SHOWN_AS, None)
+    if shown_as is not None and shown_as is not mobject:
+        return _words(shown_as)
+    if isinstance(mobject, Text):
+        return " ".join(mobject.original_text.split()) if mobject.get_fill_opacity() > 0.05 else ""
+    return " ".join(_words(sub) for sub in mobject.submobjects)
+
+
+def test_the_pull_words_are_true_for_intercept_and_slope_models():
+    """A random-intercept model pulls every line toward the fixed effect; with random slopes the
+    intercept and slope move jointly, so a line can move away from it at some x."""
+    from scenes.pooling import pull_words
+
+    assert pull_words(False).startswith("Pulled toward the fixed effect")
+    assert "Pulled toward" not in pull_words(True) and "jointly" in pull_words(True)
+
+
+def test_a_slope_models_link_slide_does_not_say_every_line_is_pulled_toward_the_fixed_effect(
+        tmp_path, monkeypatch):
+    from estimator.presets import load_preset
+    from scenes import context
+    from scenes.pooling import PoolingComparison
+    from tests.scenes.rendering import render_checked
+
+    path = tmp_path / "fan-out.json"
+    context.write_input_file(str(path), load_preset("fan-out").replace(n_groups=4, group_size_min=8,
+                                                                         group_size_max=12))
+    monkeypatch.setenv(context.INPUT_ENV, str(path))
+    context.lecture_input.cache_clear()
+    shown = {}
+
+    class Seen(PoolingComparison):
+        def slide_point(self, name, *args, **options):
+            super().slide_point(name, *args, **options)
+            shown[name] = " ".join(_words(m) for m in self.mobjects)
+
+    Seen.__name__ = Seen.__qualname__ = "PoolingComparison"
+    try:
+        scene = render_checked(Seen, tmp_path, monkeypatch)
+    finally:
+        context.lecture_input.cache_clear()
+    for name in ("partial", "link"):     # what is on screen (after the morphs) and what is said
+        assert "Pulled toward the fixed effect" not in shown[name] and "jointly" in shown[name], name
+    for mark in scene.marks[2:]:
+        assert "need not move toward" in mark["narration"], mark["name"]
+
+
+def test_the_fixed_effect_cross_is_drawn_over_the_points_pulled_onto_it(tmp_path, monkeypatch):
+    """Random intercept only: every filled point lies on the slope γ̂₁₀, many on the cross the
+    narration names; the cross must stay on top of them and of the arrows."""
+    from scenes.shrinkage_map import ShrinkageMap
+    from tests.scenes.rendering import render_low, use_preset
+
+    use_preset(monkeypatch, tmp_path, "small-groups")
+    scene = render_low(ShrinkageMap, tmp_path, monkeypatch)
+    order = scene.mobjects
+    assert order.index(scene.cross) > order.index(scene.pulled)
+
+
+def test_a_slope_models_map_does_not_say_every_point_heads_for_the_cross(tmp_path, monkeypatch):
+    """With random slopes the 2-D pull is joint (through τ̂₀, τ̂₁, ρ̂), not straight at the
+    fixed effect; with a random intercept only it is toward the cross."""
+    from scenes.shrinkage_map import ShrinkageMap
+    from tests.scenes.rendering import render_low, use_preset
+
+    told = {}
+    for preset in ("fan-out", "small-groups"):
+        where = tmp_path / preset
+        where.mkdir()
+        use_preset(monkeypatch, where, preset)
+        scene = render_low(ShrinkageMap, where, monkeypatch)
+        told[preset] = scene.marks[-1]["narration"]
+    assert "toward the cross" not in told["fan-out"] and "need not head straight" in told["fan-out"]
+    assert "toward the cross" in told["small-groups"]
