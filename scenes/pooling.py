@@ -27,7 +27,7 @@ from scenes.base import LectureScene
 from scenes.context import lecture_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE
 from scenes.vocab import (INTERCEPT_TERM, PANEL_REGION, Readout, data_cloud, end_labels, filled_mark,
-                          focus_group, hollow_mark, legend, make_axes, math_tex, padded_range, scene_fit,
+                          focus_group, hollow_mark, legend, legend_entry, make_axes, math_tex, padded_range, scene_fit,
                           shrink_arrow, side_panel, slope_term, term_tex, title_text, wrapped_text,
                           x_axis_limits)
 from scenes.vocab.glmm_a import curve_path, group_curves, narrate
@@ -277,12 +277,13 @@ class PoolingComparison(LectureScene):
 
         # Section: the intercepts on the link scale: a straight pull toward gamma00
         self._link_scale(fit, s, axes, nopool, partial, labels, sizes,
-                         [cloud, pooled, lines, marks, ghosts, labels_np, gm])
+                         [cloud, pooled, lines, marks, ghosts, labels_np, gm], key)
         self.slide_point("link", narration=narrate(told["link"], family, **fields))
 
-    def _link_scale(self, fit, s, axes, nopool, partial, labels, sizes, old):
+    def _link_scale(self, fit, s, axes, nopool, partial, labels, sizes, old, key):
         """Replace the plot by the intercepts on the link scale: hollow (no pooling) to filled
-        (partial pooling) marks with shrink arrows, beside the dashed gamma00."""
+        (partial pooling) marks with shrink arrows, beside the dashed gamma00. The key follows:
+        no complete-pooling line is drawn here, and the dashed line is the intercept γ̂₀₀ alone."""
         theme, rec = self.theme, self.record_number
         family = fit.family
         gamma00 = fit.fixef.get(INTERCEPT_TERM, 0.0)
@@ -312,7 +313,10 @@ class PoolingComparison(LectureScene):
             drawn.add(VGroup(shrink_arrow(start, end, theme.group_color(j), buff=0.09),
                              hollow_mark(start, theme.group_color(j), radius=0.08), filled))
         # a fade, not a morph: the row labels are not the old tick numbers
-        self.play(*[FadeOut(m) for m in old], FadeOut(axes), FadeIn(link_axes), run_time=1.2)
+        intercept_entry = legend_entry("grand_mean", "fixed intercept  γ̂₀₀", theme)
+        intercept_entry.move_to(key[3], aligned_edge=LEFT)
+        self.play(*[FadeOut(m) for m in old], FadeOut(axes), FadeIn(link_axes), FadeOut(key[0]),
+                  Transform(key[3], intercept_entry), run_time=1.2)
         self.play(Create(centre), LaggedStart(*[FadeIn(d) for d in drawn], lag_ratio=0.05), run_time=1.2)
 
 

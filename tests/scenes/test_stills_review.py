@@ -98,6 +98,11 @@ def test_a_slope_models_link_slide_does_not_say_every_line_is_pulled_toward_the_
         assert "Pulled toward the fixed effect" not in shown[name] and "jointly" in shown[name], name
     for mark in scene.marks[2:]:
         assert "need not move toward" in mark["narration"], mark["name"]
+    # the key follows the plot: the link slide draws no complete-pooling line, and its dashed line
+    # is the intercept alone
+    assert "complete pooling" in shown["partial"] and "γ̂₀₀ + γ̂₁₀x" in shown["partial"]
+    assert "complete pooling" not in shown["link"] and "γ̂₀₀ + γ̂₁₀x" not in shown["link"]
+    assert "fixed intercept γ̂₀₀" in shown["link"]
 
 
 def test_the_fixed_effect_cross_is_drawn_over_the_points_pulled_onto_it(tmp_path, monkeypatch):
