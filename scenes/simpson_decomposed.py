@@ -18,9 +18,9 @@ from estimator.errors import InputError
 from scenes.base import LectureScene
 from scenes.context import lecture_input, preset_input
 from scenes.theme import FONT, LABEL_SIZE, fmt
-from scenes.vocab import (PANEL_REGION, Readout, Region, code_text, data_cloud, filled_mark, fitted_line,
+from scenes.vocab import (PANEL_REGION, Readout, Region, data_cloud, filled_mark, fitted_line,
                           group_lines, make_axes, math_tex, padded_range, side_panel, title_text,
-                          wrapped_text, x_axis_limits)
+                          wrapped_code, wrapped_text, x_axis_limits)
 
 SIZE = 20
 PRESET_NOTE = "shown with the simpson preset: the lecture's data do not reverse"
@@ -104,7 +104,8 @@ class SimpsonDecomposed(LectureScene):
                 Readout(r"\hat\beta_B - \hat\beta_W =", d.contextual, theme, prefix="contextual",
                         color=theme.foreground, size=SIZE, key="contextual", recorder=rec)]
         split = math_tex(r"x_{ij} = \bar x_j + (x_{ij} - \bar x_j)", theme, size=28)
-        syntax = code_text(d.formula, theme, size=LABEL_SIZE)
+        # broken after a ' +' rather than scaled to the panel's width (it was 14.7 pt)
+        syntax = wrapped_code(d.formula, PANEL_REGION.width, theme, size=LABEL_SIZE)
         centre_key = Text("○ big marks: group centres (x̄ⱼ, ȳⱼ)", font=FONT, font_size=LABEL_SIZE,
                           color=theme.muted)
         panel = side_panel(split, syntax, centre_key, *rows, buff=0.17)

@@ -16,8 +16,8 @@ from estimator.plotted import INTERCEPT_TERM, POOLING_KINDS, slope_term, coef_pa
 from scenes.vocab.layout import (FRAME_WIDTH, FRAME_HEIGHT, Region, SAFE_REGION, TITLE_HEIGHT,
                                  TITLE_REGION, CONTENT_REGION, PANEL_WIDTH, PANEL_GAP, PLOT_REGION,
                                  PANEL_REGION, fit_in_region)
-from scenes.vocab.text import (title_text, body_text, wrapped_text, code_text, math_tex, LABEL_SLOT,
-                               math_with_label, term_tex, light_up, pulse)
+from scenes.vocab.text import (title_text, body_text, wrapped_text, code_text, wrapped_code, math_tex,
+                               LABEL_SLOT, math_with_label, term_tex, light_up, pulse)
 from scenes.vocab.axes import (nice_ticks, x_axis_limits, padded_range, clamp_range, OUTCOMES,
                                fit_label, LowerLeftAxes, PlotAxes, make_axes)
 from scenes.vocab.crowd import (crowd_scale, highlight_groups, thin_labels, labels_note,
@@ -34,7 +34,7 @@ __all__ = [
     'INTERCEPT_TERM', 'POOLING_KINDS', 'slope_term', 'coef_pairs', 'focus_group', 'FRAME_WIDTH',
     'FRAME_HEIGHT', 'Region', 'SAFE_REGION', 'TITLE_HEIGHT', 'TITLE_REGION', 'CONTENT_REGION',
     'PANEL_WIDTH', 'PANEL_GAP', 'PLOT_REGION', 'PANEL_REGION', 'fit_in_region', 'title_text',
-    'body_text', 'wrapped_text', 'code_text', 'math_tex', 'LABEL_SLOT', 'math_with_label',
+    'body_text', 'wrapped_text', 'code_text', 'wrapped_code', 'math_tex', 'LABEL_SLOT', 'math_with_label',
     'term_tex', 'light_up', 'pulse', 'nice_ticks', 'x_axis_limits', 'padded_range',
     'LowerLeftAxes', 'PlotAxes', 'make_axes', 'group_mark', 'GroupCloud', 'data_cloud',
     'fitted_line', 'grand_mean_line', 'group_lines', 'hollow_mark', 'filled_mark', 'truth_mark',

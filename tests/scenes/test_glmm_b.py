@@ -250,3 +250,35 @@ def test_long_axis_labels_wrap_or_shorten_to_fit():
     short = fitting_label(label, 2.5)
     assert short.endswith(" …") and label.startswith(short[:-2])
     assert Text(short, font=FONT, font_size=LABEL_SIZE).width <= 2.5
+
+
+def test_scatter_syntax_rows_keep_a_readable_size_under_the_preset_note(tmp_path, monkeypatch):
+    """Under the 'shown with the fan-out preset' note the syntax rows were shrunk to 14.8 pt to
+    fit below the stacked matrix and correlation."""
+    from scenes import context
+    from scenes.random_slopes import RandomEffectsScatter
+    from scenes.theme import LABEL_SIZE
+    from tests.scenes.rendering import render_checked, use_preset
+
+    use_preset(monkeypatch, tmp_path, "default")          # no random slope: a preset is shown
+    render_checked(RandomEffectsScatter, tmp_path, monkeypatch, min_size=LABEL_SIZE)
+    context.lecture_input.cache_clear()
+
+
+def test_long_lme4_brackets_break_instead_of_shrinking():
+    from manim import Text
+
+    from scenes.line_breaks import code_lines
+    from scenes.random_slopes import syntax_table
+    from scenes.theme import LABEL_SIZE, LIGHT
+    from scenes.vocab import PANEL_REGION
+    from tests.scenes.rendering import text_size
+
+    assert code_lines("y ~ x_within + x_mean + (1 | group)", lambda t: len(t) <= 28) == \
+        ["y ~ x_within + x_mean +", "    (1 | group)"]
+    assert code_lines("(0 + hours_of_homework | school_district)", lambda t: len(t) <= 28) == \
+        ["(0 + hours_of_homework", "    | school_district)"]
+    table = syntax_table([("(1 + hours_of_homework | school_district)", "both, correlated")], LIGHT)
+    assert table.width <= PANEL_REGION.width + 1e-6
+    texts = [t for t in table.get_family() if isinstance(t, Text)]
+    assert len(texts) == 2 and all(text_size(t) >= LABEL_SIZE - 0.05 for t in texts)
