@@ -18,13 +18,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowFromCenter, LaggedStart, Polygon, Transform, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, LaggedStart, Polygon, Transform, VGroup
 
 from estimator.formula_variants import random_intercept_formula
 from scenes.base import LectureScene
 from scenes.context import input_from_scenario, lecture_input, preset_input
 from scenes.theme import LABEL_SIZE, SMALL_SIZE, fmt, fmt_tex
-from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, code_text, coef_pairs, crowd_scale, data_cloud,
+from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, coef_pairs, crowd_scale, data_cloud,
                           filled_mark, fixed_effect_mark, grand_mean_line, group_lines, legend,
                           make_axes, math_tex, padded_range, side_panel, slope_term, title_text,
                           wrapped_code, wrapped_text, x_axis_limits)
@@ -144,7 +144,8 @@ class RandomSlopes(LectureScene):
             cloud = data_cloud(axes, x, y, g, theme)
             cloud.set_opacity(0.35)
         lines = group_lines(axes, coef_pairs(intercept_fit, "partial"), theme, x_spans=spans)
-        syntax = code_text(intercept_fit.formula, theme)
+        # a formula in the user's names breaks after a ' +' rather than shrinking to the panel
+        syntax = wrapped_code(intercept_fit.formula, PANEL_REGION.width, theme, SMALL_SIZE)
         sd0 = Readout(r"\hat\tau_0 =", intercept_fit.re_sd["(Intercept)"], theme, size=22,
                       key="tau0_intercept_model", recorder=rec)
         items = [syntax, sd0]
@@ -159,16 +160,20 @@ class RandomSlopes(LectureScene):
         self.slide_point("intercepts")
 
         # Section: intercepts and slopes -> the same lines tilt
-        slope_syntax = code_text(slope_fit.formula, theme)
-        slope_syntax.scale_to_fit_width(min(slope_syntax.width, PANEL_REGION.width))
-        slope_syntax.move_to(syntax, aligned_edge=LEFT)
+        slope_syntax = wrapped_code(slope_fit.formula, PANEL_REGION.width, theme, SMALL_SIZE)
+        slope_syntax.move_to(syntax.get_corner(UP + LEFT), aligned_edge=UP + LEFT)
+        taller = slope_syntax.height - syntax.height     # one more line: the rest moves down first
+        if taller > 0.01:
+            self.play(VGroup(*items[1:]).animate.shift(DOWN * taller), run_time=0.4)
         tilted = group_lines(axes, coef_pairs(slope_fit, "partial"), theme, x_spans=spans)
         sd1 = Readout(r"\hat\tau_1 =", slope_fit.re_sd[slope], theme, size=22, key="tau1", recorder=rec)
         corr = Readout(r"\hat\rho =", slope_fit.re_corr[0][1], theme, size=22, key="rho", recorder=rec)
         sd1.next_to(panel, DOWN, buff=0.3).align_to(sd0, LEFT)
         corr.next_to(sd1, DOWN, buff=0.3).align_to(sd0, LEFT)
         gm = grand_mean_line(axes, slope_fit.fixef["(Intercept)"], slope_fit.fixef.get(term, 0.0), theme)
-        self.play(Transform(syntax, slope_syntax), Transform(lines, tilted),
+        panel.remove(syntax)        # the formula cross-fades (morphing its letters reads badly)
+        self.add(syntax)
+        self.play(FadeOut(syntax), FadeIn(slope_syntax), Transform(lines, tilted),
                   sd0.update_to(slope_fit.re_sd["(Intercept)"]), FadeIn(sd1), FadeIn(corr), run_time=1.5)
         self.play(Create(gm), run_time=0.6)
         self.slide_point("slopes")

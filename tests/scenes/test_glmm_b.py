@@ -282,3 +282,23 @@ def test_long_lme4_brackets_break_instead_of_shrinking():
     assert table.width <= PANEL_REGION.width + 1e-6
     texts = [t for t in table.get_family() if isinstance(t, Text)]
     assert len(texts) == 2 and all(text_size(t) >= LABEL_SIZE - 0.05 for t in texts)
+
+
+def test_random_slopes_formula_in_the_users_names_keeps_its_size(tmp_path, monkeypatch):
+    """`score ~ hours + (1 + hours | school)` was scaled to the panel's width (14 pt); it breaks
+    after a ' +' and the readouts below make room."""
+    from scenes import context
+    from scenes.random_slopes import RandomSlopes
+    from scenes.theme import LABEL_SIZE
+    from tests.scenes.rendering import render_checked
+
+    pupils_csv(tmp_path / "pupils.csv")
+    spec = tmp_path / "input.json"
+    context.write_input_file(str(spec), load_preset("default"), data_csv=str(tmp_path / "pupils.csv"),
+                             formula="score ~ hours + (1 + hours | school)")
+    monkeypatch.setenv(context.INPUT_ENV, str(spec))
+    context.lecture_input.cache_clear()
+    try:
+        render_checked(RandomSlopes, tmp_path, monkeypatch, min_size=LABEL_SIZE)
+    finally:
+        context.lecture_input.cache_clear()
