@@ -136,9 +136,13 @@ class RandomSlopes(LectureScene):
         if scale:
             y_lim = padded_range(line_ends([intercept_fit, slope_fit, *(f for f, _ in sweep.values())], x_lim))
             y_label = fitting_label(f"η, {scale} of {s.y_label}", PLOT_REGION.height - 0.9)
-        else:
-            y_lim, y_label = padded_range(y), s.y_label
+        else:   # the data, and the re-fitted lines of the rho sweep (clipped at the top before)
+            y_lim = padded_range(list(y) + line_ends([intercept_fit, slope_fit, *(f for f, _ in sweep.values())],
+                                                     x_lim))
+            y_label = s.y_label
         axes = make_axes(x_lim, y_lim, s.x_label, y_label, theme)
+        rec("y_axis_min", axes.y_lim[0])
+        rec("y_axis_max", axes.y_lim[1])
         cloud = None
         if not scale:
             cloud = data_cloud(axes, x, y, g, theme)

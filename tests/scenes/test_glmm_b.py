@@ -302,3 +302,22 @@ def test_random_slopes_formula_in_the_users_names_keeps_its_size(tmp_path, monke
         render_checked(RandomSlopes, tmp_path, monkeypatch, min_size=LABEL_SIZE)
     finally:
         context.lecture_input.cache_clear()
+
+
+def test_the_rho_sweeps_lines_stay_inside_the_plot(tmp_path, monkeypatch):
+    """fan-in: the axis was the data's range, and the lines re-fitted at rho = 0.8 ran past its
+    top (clipped, ending early)."""
+    from scenes import context
+    from scenes.random_slopes import RHO_SWEEP, RandomSlopes, line_ends
+    from scenes.vocab import x_axis_limits
+    from tests.scenes.rendering import render_low, use_preset
+
+    lecture = use_preset(monkeypatch, tmp_path, "fan-in")
+    try:
+        scene = render_low(RandomSlopes, tmp_path, monkeypatch)
+    finally:
+        context.lecture_input.cache_clear()
+    x_lim = x_axis_limits(lecture.arrays()[0], lecture.scenario)
+    fits = [input_from_scenario(lecture.scenario.replace(rho=rho)).fit() for rho in RHO_SWEEP]
+    ends = line_ends(fits, x_lim)
+    assert scene.displayed["y_axis_min"] <= min(ends) and max(ends) <= scene.displayed["y_axis_max"]
