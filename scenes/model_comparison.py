@@ -107,7 +107,10 @@ class ModelComparison(LectureScene):
         self.slide_point("lrt")
 
     # ------------------------------------------------------------------ the criteria table
-    def _table(self, comparison):
+    def _table(self, comparison, decimals: int = 1):
+        """The criteria table at its full size: with one decimal, else (many groups: five-digit
+        criteria, a three-digit npar) whole numbers, which still resolve the differences of 2
+        that matter; scaled down only if even that is too wide (at 100 groups it was, to 17 pt)."""
         theme = self.theme
         rows = comparison.rows()
         header = [Text("model", font=FONT, font_size=CELL - 2, color=theme.muted)]
@@ -123,7 +126,7 @@ class ModelComparison(LectureScene):
             label = VGroup(title, wrapped_text(gloss, max(title.width, 1.6), theme, size=LABEL_SIZE,
                                                color=theme.muted)
                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.06)
-            values = [str(row.n_params), signed(row.loglik), signed(row.aic), signed(row.bic)]
+            values = [str(row.n_params)] + [signed(v, decimals) for v in (row.loglik, row.aic, row.bic)]
             cells[key] = [label] + [Text(v, font=FONT, font_size=CELL, color=theme.foreground) for v in values]
             grid.append(cells[key])
         widths = [max(r[c].width for r in grid) for c in range(len(header))]
@@ -145,6 +148,8 @@ class ModelComparison(LectureScene):
                 group.add(rule)
         group.add(*header, *[cells[key][0] for key, _, _ in MODELS])
         everything = VGroup(group, *[cell for row in grid[1:] for cell in row[1:]])
+        if everything.width > PLOT_REGION.width and decimals:
+            return self._table(comparison, decimals=0)
         if everything.width > PLOT_REGION.width:   # scale the table and its value cells together
             everything.scale(PLOT_REGION.width / everything.width, about_point=[x0, PLOT_REGION.top, 0])
         return group, cells
