@@ -25,8 +25,8 @@ from scenes.base import LectureScene
 from scenes.context import lecture_input, preset_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 from scenes.vocab import (PANEL_REGION, Readout, Region, code_text, coef_pairs, data_cloud, legend_entry,
-                          make_axes, math_tex, padded_range, scene_fit, side_panel, title_text, wrapped_text,
-                          x_axis_limits)
+                          make_axes, math_tex, padded_range, scene_fit, side_panel, thin_crowd, title_text,
+                          wrapped_text, x_axis_limits)
 
 GRID_POINTS = 48
 READOUT_SIZE = 22
@@ -195,8 +195,8 @@ class LinkFunction(LectureScene):
         # Section: straight lines on the link scale
         eta_axes = make_axes(x_lim, padded_range(np.concatenate(etas)), s.x_label,
                              f"η = {desc.eta_meaning}", theme)
-        lines = VGroup(*[curve(eta_axes, xs, e).set_stroke(theme.group_color(j), 3.5)
-                         for j, e in enumerate(etas)])
+        lines = thin_crowd(VGroup(*[curve(eta_axes, xs, e).set_stroke(theme.group_color(j), 3.5)
+                                    for j, e in enumerate(etas)]))
         eta_formula = math_tex(r"\eta_{ij} = \hat\gamma_{00} + \hat\gamma_{10} x_{ij} + \hat u_{0j}", theme, size=30)
         g00 = Readout(r"\hat\gamma_{00} =", effects["gamma00"], theme, color=theme.grand_mean, size=READOUT_SIZE)
         g10 = Readout(r"\hat\gamma_{10} =", effects["gamma10"], theme, color=theme.grand_mean, size=READOUT_SIZE)
@@ -221,8 +221,8 @@ class LinkFunction(LectureScene):
         mu_axes = make_axes(x_lim, response_limits(y, desc.mean_bounds), s.x_label, s.y_label, theme)
         rec("response_axis_min", mu_axes.y_lim[0])
         rec("response_axis_max", mu_axes.y_lim[1])
-        curves = VGroup(*[curve(mu_axes, xs, family.linkinv(e)).set_stroke(theme.group_color(j), 3.5)
-                          for j, e in enumerate(etas)])
+        curves = thin_crowd(VGroup(*[curve(mu_axes, xs, family.linkinv(e)).set_stroke(theme.group_color(j), 3.5)
+                                     for j, e in enumerate(etas)]))
         cloud = data_cloud(mu_axes, x, y, g, theme)
         cloud.set_opacity(0.45)
         self.play(FadeIn(inverse), run_time=0.5)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, LaggedStart, Polygon, Transform, VGroup
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, LaggedStart, Polygon, Transform,
+                   VGroup)
 
 from estimator.formula_variants import random_intercept_formula
 from scenes.base import LectureScene

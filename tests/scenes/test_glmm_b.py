@@ -321,3 +321,23 @@ def test_the_rho_sweeps_lines_stay_inside_the_plot(tmp_path, monkeypatch):
     fits = [input_from_scenario(lecture.scenario.replace(rho=rho)).fit() for rho in RHO_SWEEP]
     ends = line_ends(fits, x_lim)
     assert scene.displayed["y_axis_min"] <= min(ends) and max(ends) <= scene.displayed["y_axis_max"]
+
+
+def test_response_curves_and_hand_drawn_curves_thin_out_like_group_lines():
+    """At 100 groups the link scenes' and SimpsonReversal's GLMM curves kept full width and
+    opacity: the typical curve and the tangent were buried (group_lines already thinned)."""
+    from manim import VGroup
+
+    from scenes.theme import LIGHT
+    from scenes.vocab import group_lines, make_axes, thin_crowd
+    from scenes.vocab.glmm_b import response_curves
+
+    axes = make_axes((0, 10), (0, 1), "x", "p", LIGHT, outcome="probability")
+    coefs = [(-2.0 + 0.04 * j, 0.4) for j in range(100)]
+    lines = group_lines(axes, coefs, LIGHT, stroke_width=3.5)
+    curves = response_curves(axes, "binomial", coefs, LIGHT, stroke_width=3.5)
+    assert curves[0].get_stroke_width() == pytest.approx(lines[0].get_stroke_width())
+    assert curves[0].get_stroke_opacity() == pytest.approx(lines[0].get_stroke_opacity())
+    assert curves[0].get_stroke_opacity() < 1
+    few = thin_crowd(VGroup(*response_curves(axes, "binomial", coefs[:8], LIGHT, stroke_width=3.5)))
+    assert few[0].get_stroke_width() == pytest.approx(3.5)
