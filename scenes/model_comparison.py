@@ -30,6 +30,12 @@ def signed(value: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}".replace("-", "\u2212")
 
 
+def baseline(text: Text) -> float:
+    """The y of a Text's baseline: the lowest bottom of its glyphs that do not descend."""
+    glyphs = [glyph for glyph, char in zip(text, text.original_text.replace(" ", "")) if char not in "gjpqy,;()"]
+    return min(glyph.get_bottom()[1] for glyph in glyphs or list(text))
+
+
 def p_text(p: float) -> str:
     return "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}" if p < 0.01 else f"p = {p:.3f}"
 
@@ -146,6 +152,9 @@ class ModelComparison(LectureScene):
             if r == 0:
                 rule = Line([x0, y + 0.22, 0], [x - gap, y + 0.22, 0], color=theme.muted, stroke_width=1.5)
                 group.add(rule)
+        line = baseline(header[0])
+        for cell in header[1:]:   # on one baseline: centred, 'npar' and 'log-lik' sat high
+            cell.shift(UP * (line - baseline(cell)))
         group.add(*header, *[cells[key][0] for key, _, _ in MODELS])
         everything = VGroup(group, *[cell for row in grid[1:] for cell in row[1:]])
         if everything.width > PLOT_REGION.width and decimals:
