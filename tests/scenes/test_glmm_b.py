@@ -341,3 +341,17 @@ def test_response_curves_and_hand_drawn_curves_thin_out_like_group_lines():
     assert curves[0].get_stroke_opacity() < 1
     few = thin_crowd(VGroup(*response_curves(axes, "binomial", coefs[:8], LIGHT, stroke_width=3.5)))
     assert few[0].get_stroke_width() == pytest.approx(3.5)
+
+
+def test_variance_components_stay_inside_the_margins(tmp_path, monkeypatch):
+    """The ICC bar's '0' sat left of the safe margin (its bar began 0.2 inside the plot region)."""
+    from scenes import context
+    from scenes.theme import LABEL_SIZE
+    from scenes.variance import VarianceComponents
+    from tests.scenes.rendering import render_checked, use_preset
+
+    use_preset(monkeypatch, tmp_path, "default")
+    try:
+        render_checked(VarianceComponents, tmp_path, monkeypatch, min_size=LABEL_SIZE)
+    finally:
+        context.lecture_input.cache_clear()
