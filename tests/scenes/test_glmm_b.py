@@ -355,3 +355,17 @@ def test_variance_components_stay_inside_the_margins(tmp_path, monkeypatch):
         render_checked(VarianceComponents, tmp_path, monkeypatch, min_size=LABEL_SIZE)
     finally:
         context.lecture_input.cache_clear()
+
+
+def test_simpsons_slope_strip_stays_inside_the_margins(tmp_path, monkeypatch):
+    """Poisson: the strip's last tick number ('0.3', centred on the axis end) crossed the right
+    safe margin."""
+    from scenes import context
+    from scenes.simpson import SimpsonReversal
+    from tests.scenes.rendering import render_checked, use_preset
+
+    use_preset(monkeypatch, tmp_path, "poisson")
+    try:
+        render_checked(SimpsonReversal, tmp_path, monkeypatch)
+    finally:
+        context.lecture_input.cache_clear()
