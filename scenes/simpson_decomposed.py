@@ -10,8 +10,8 @@ and the panel says so.
 """
 from __future__ import annotations
 
-from manim import (LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter, Indicate,
-                   LaggedStart, Text, Transform, VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter, Indicate,
+                   LaggedStart, MoveToTarget, Text, Transform, VGroup)
 
 from estimator.centring import decompose
 from estimator.errors import InputError
@@ -156,14 +156,23 @@ class SimpsonDecomposed(LectureScene):
         self.slide_point("between", narration=_narration("between", d, d.reversed))
 
         # Section: the contextual effect and the slopes side by side, with their signs
-        chart = self._slope_chart(d, panel, note)
         mix = "Pooled = a mix of within and between" + (": here between wins, so the sign flips."
                                                         if d.reversed else ".")
         verdict = wrapped_text(mix, PANEL_REGION.width, theme, size=LABEL_SIZE)
         verdict.move_to(split.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
+        # the readouts move up into the room the split, the formula and the key leave: below them
+        # the chart had too little height (its row labels thinned, and their note ran into the
+        # readouts, with the preset note at the bottom)
+        readouts = VGroup(*rows)
+        readouts.generate_target()
+        readouts.target.next_to(verdict, DOWN, buff=0.3).align_to(readouts, LEFT)
+        if readouts.target.get_top()[1] < readouts.get_top()[1]:
+            readouts.target.move_to(readouts)
+        chart = self._slope_chart(d, readouts.target, note)
         self.play(FadeIn(rows[3]), run_time=0.6)
+        self.play(FadeOut(VGroup(split, syntax, centre_key)), FadeIn(verdict), MoveToTarget(readouts),
+                  run_time=0.8)
         self.play(FadeIn(chart), run_time=1.0)
-        self.play(FadeOut(VGroup(split, syntax, centre_key)), FadeIn(verdict), run_time=0.8)
         self.slide_point("contextual", narration=_narration("contextual", d, d.reversed))
 
     def _slope_chart(self, d, panel, note) -> VGroup:
