@@ -21,7 +21,8 @@ from pathlib import Path
 
 MODULES = ("title", "data_generation", "simpson", "simpson_decomposed", "pooling", "pooling_tradeoff",
            "pooling_dial", "repeated_sampling", "shrinkage", "shrinkage_map", "caterpillar", "variance",
-           "design_effect", "model_comparison", "optimiser", "random_slopes", "link_functions", "results")
+           "design_effect", "model_comparison", "optimiser", "random_slopes", "link_functions",
+           "family_guide", "results")
 MODULES_ENV = "GLMM_EXPLAINER_SCENE_MODULES"
 SCENES_DIR = Path(__file__).resolve().parent
 

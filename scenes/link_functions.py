@@ -3,7 +3,8 @@ linear predictor eta as straight group lines, then the axis bends through the in
 curves on the response scale over the family's data, with the effect that family reads off its
 slope (a rate ratio, an odds ratio and where the S-curve is steepest, a multiplicative effect on
 the mean and the coefficient of variation); then the family's guide (its data, link, the R call
-for the fitted model, the latent-scale ICC). A last scene lines the four families up.
+for the fitted model, the latent-scale ICC). scenes/family_guide.py then lines the four families
+up.
 
 The lines come from the GLMM fit (fixed effects + conditional modes); the curves are the same
 lines pushed through the family's own inverse link from estimator.families, the function the fit
@@ -14,18 +15,18 @@ the scene's family, else the family's preset (and the panel says so).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, DashedVMobject, Dot, FadeIn, FadeOut, LaggedStart,
+from manim import (DOWN, LEFT, RIGHT, Create, DashedLine, DashedVMobject, Dot, FadeIn, FadeOut, LaggedStart,
                    Line, Polygon, Rectangle, Text, Transform, VGroup, VMobject)
 
 from estimator.families import get_family
-from estimator.family_descriptions import FAMILY_NAMES, describe_family
+from estimator.family_descriptions import describe_family
 from estimator.family_effects import family_effects
 from scenes.base import LectureScene
 from scenes.context import lecture_input, preset_input
 from scenes.theme import FONT, LABEL_SIZE, SMALL_SIZE, fmt
 from scenes.vocab import (PANEL_REGION, Readout, Region, code_text, coef_pairs, data_cloud, legend_entry,
-                          make_axes, math_tex, padded_range, scene_fit, side_panel, title_text, wrapped_text,
-                          x_axis_limits)
+                          make_axes, math_tex, padded_range, scene_fit, side_panel, thin_crowd, title_text,
+                          wrapped_text, x_axis_limits)
 
 GRID_POINTS = 48
 READOUT_SIZE = 22
@@ -158,7 +159,6 @@ class LinkFunction(LectureScene):
     presets = ("poisson",)    # the family's preset, shown otherwise (subclasses: their own)
     title = "Poisson: the log link"
     description = "Poisson GLMM: the linear predictor bends through exp() onto counts."
-    families = FAMILY_NAMES
     slides = (
         ("eta", "Counts take a log link. On the log scale every {group} is still a straight line, "
                 "log μᵢⱼ = γ̂₀₀ + γ̂₁₀·xᵢⱼ + u₀ⱼ, here with γ̂₀₀ = {gamma00} and γ̂₁₀ = {gamma10}."),
@@ -195,8 +195,8 @@ class LinkFunction(LectureScene):
         # Section: straight lines on the link scale
         eta_axes = make_axes(x_lim, padded_range(np.concatenate(etas)), s.x_label,
                              f"η = {desc.eta_meaning}", theme)
-        lines = VGroup(*[curve(eta_axes, xs, e).set_stroke(theme.group_color(j), 3.5)
-                         for j, e in enumerate(etas)])
+        lines = thin_crowd(VGroup(*[curve(eta_axes, xs, e).set_stroke(theme.group_color(j), 3.5)
+                                    for j, e in enumerate(etas)]))
         eta_formula = math_tex(r"\eta_{ij} = \hat\gamma_{00} + \hat\gamma_{10} x_{ij} + \hat u_{0j}", theme, size=30)
         g00 = Readout(r"\hat\gamma_{00} =", effects["gamma00"], theme, color=theme.grand_mean, size=READOUT_SIZE)
         g10 = Readout(r"\hat\gamma_{10} =", effects["gamma10"], theme, color=theme.grand_mean, size=READOUT_SIZE)
@@ -221,8 +221,8 @@ class LinkFunction(LectureScene):
         mu_axes = make_axes(x_lim, response_limits(y, desc.mean_bounds), s.x_label, s.y_label, theme)
         rec("response_axis_min", mu_axes.y_lim[0])
         rec("response_axis_max", mu_axes.y_lim[1])
-        curves = VGroup(*[curve(mu_axes, xs, family.linkinv(e)).set_stroke(theme.group_color(j), 3.5)
-                          for j, e in enumerate(etas)])
+        curves = thin_crowd(VGroup(*[curve(mu_axes, xs, family.linkinv(e)).set_stroke(theme.group_color(j), 3.5)
+                                     for j, e in enumerate(etas)]))
         cloud = data_cloud(mu_axes, x, y, g, theme)
         cloud.set_opacity(0.45)
         self.play(FadeIn(inverse), run_time=0.5)
@@ -373,35 +373,3 @@ class GammaLink(LinkFunction):
     def latent_readout(self, desc, effects, theme):
         return latent_lines(r"\log(1 + 1/\hat\nu) =", effects["latent_variance"],
                             f"lognormal approximation at shape ν̂ = {fmt(effects['shape'])}", theme)
-
-
-class FamilyGuide(LectureScene):
-    """Which likelihood for which data: the four families side by side."""
-
-    description = "Which family for which data: Gaussian, Poisson, logistic, Gamma with lme4/brms syntax."
-    slides = (("guide", "The mixed-model idea carries over to every family: choose the likelihood "
-                        "that matches the data, and the link that keeps the mean in its range. "
-                        + " ".join(describe_family(n).guide for n in FAMILY_NAMES)),)
-    title = "Which family for which data"
-
-    def construct(self):
-        from scenes.vocab import CONTENT_REGION, fit_in_region
-
-        theme = self.theme
-        rows = VGroup()
-        for name in FAMILY_NAMES:
-            desc = describe_family(name)
-            rows.add(VGroup(
-                Text(desc.label, font=FONT, font_size=SMALL_SIZE + 2, color=theme.partial),
-                Text(desc.data_detail, font=FONT, font_size=SMALL_SIZE, color=theme.foreground),
-                math_tex(desc.link_tex, theme, size=28),
-                code_text(r_lines(desc.reference_call("y ~ x + (1 | g)"), chars=34), theme, LABEL_SIZE, theme.muted,
-                          line_spacing=0.8),
-            ).arrange(DOWN, aligned_edge=LEFT, buff=0.14))
-        grid = rows.arrange_in_grid(rows=2, cols=2, buff=(1.0, 0.7), cell_alignment=LEFT + UP)
-        region = CONTENT_REGION.inset(0.3, 0.3)
-        grid.scale(min(region.width / grid.width, region.height / grid.height))
-        fit_in_region(grid, region, "center", "center")
-        self.add(title_text(self.title, theme))
-        self.play(LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.25), run_time=2.0)
-        self.slide_point("guide")

@@ -30,6 +30,12 @@ def signed(value: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}".replace("-", "\u2212")
 
 
+def baseline(text: Text) -> float:
+    """The y of a Text's baseline: the lowest bottom of its glyphs that do not descend."""
+    glyphs = [glyph for glyph, char in zip(text, text.original_text.replace(" ", "")) if char not in "gjpqy,;()"]
+    return min(glyph.get_bottom()[1] for glyph in glyphs or list(text))
+
+
 def p_text(p: float) -> str:
     return "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}" if p < 0.01 else f"p = {p:.3f}"
 
@@ -107,7 +113,10 @@ class ModelComparison(LectureScene):
         self.slide_point("lrt")
 
     # ------------------------------------------------------------------ the criteria table
-    def _table(self, comparison):
+    def _table(self, comparison, decimals: int = 1):
+        """The criteria table at its full size: with one decimal, else (many groups: five-digit
+        criteria, a three-digit npar) whole numbers, which still resolve the differences of 2
+        that matter; scaled down only if even that is too wide (at 100 groups it was, to 17 pt)."""
         theme = self.theme
         rows = comparison.rows()
         header = [Text("model", font=FONT, font_size=CELL - 2, color=theme.muted)]
@@ -123,7 +132,7 @@ class ModelComparison(LectureScene):
             label = VGroup(title, wrapped_text(gloss, max(title.width, 1.6), theme, size=LABEL_SIZE,
                                                color=theme.muted)
                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.06)
-            values = [str(row.n_params), signed(row.loglik), signed(row.aic), signed(row.bic)]
+            values = [str(row.n_params)] + [signed(v, decimals) for v in (row.loglik, row.aic, row.bic)]
             cells[key] = [label] + [Text(v, font=FONT, font_size=CELL, color=theme.foreground) for v in values]
             grid.append(cells[key])
         widths = [max(r[c].width for r in grid) for c in range(len(header))]
@@ -143,8 +152,13 @@ class ModelComparison(LectureScene):
             if r == 0:
                 rule = Line([x0, y + 0.22, 0], [x - gap, y + 0.22, 0], color=theme.muted, stroke_width=1.5)
                 group.add(rule)
+        line = baseline(header[0])
+        for cell in header[1:]:   # on one baseline: centred, 'npar' and 'log-lik' sat high
+            cell.shift(UP * (line - baseline(cell)))
         group.add(*header, *[cells[key][0] for key, _, _ in MODELS])
         everything = VGroup(group, *[cell for row in grid[1:] for cell in row[1:]])
+        if everything.width > PLOT_REGION.width and decimals:
+            return self._table(comparison, decimals=0)
         if everything.width > PLOT_REGION.width:   # scale the table and its value cells together
             everything.scale(PLOT_REGION.width / everything.width, about_point=[x0, PLOT_REGION.top, 0])
         return group, cells

@@ -210,8 +210,9 @@ class OptimiserPath(LectureScene):
         names = path.theta_names
         rows = [Text(f"θ̂{SUB[i + 1]} ({name}) = {fmt(value)}", font=FONT, font_size=LABEL_SIZE,
                      color=theme.partial) for i, (name, value) in enumerate(zip(names[:4], path.estimate[:4]))]
-        items = [Text(f"minimum {path.criterion}: {crit(path.minimum)}", font=FONT, font_size=SMALL_SIZE,
-                      color=theme.foreground), *rows,
+        # wrapped: 'minimum Laplace deviance: 3047.53' on one line was scaled to the panel (16.6 pt)
+        items = [wrapped_text(f"minimum {path.criterion}: {crit(path.minimum)}", PANEL_REGION.width, theme,
+                              size=SMALL_SIZE), *rows,
                  Text(", ".join(f"τ̂{SUB[k]} = {fmt(sd)}" for k, sd in enumerate(fit.re_sd.values())),
                       font=FONT, font_size=LABEL_SIZE, color=theme.between),
                  wrapped_text(f"{optimiser_words(fit)}; lme4 uses BOBYQA or Nelder–Mead (derivative-free): "

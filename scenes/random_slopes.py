@@ -18,16 +18,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, GrowFromCenter, LaggedStart, Polygon, Transform, VGroup
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, LaggedStart, Polygon, Transform,
+                   VGroup)
 
 from estimator.formula_variants import random_intercept_formula
 from scenes.base import LectureScene
 from scenes.context import input_from_scenario, lecture_input, preset_input
 from scenes.theme import LABEL_SIZE, SMALL_SIZE, fmt, fmt_tex
-from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, code_text, coef_pairs, crowd_scale, data_cloud,
+from scenes.vocab import (PANEL_REGION, PLOT_REGION, Readout, coef_pairs, crowd_scale, data_cloud,
                           filled_mark, fixed_effect_mark, grand_mean_line, group_lines, legend,
                           make_axes, math_tex, padded_range, side_panel, slope_term, title_text,
-                          wrapped_text, x_axis_limits)
+                          wrapped_code, wrapped_text, x_axis_limits)
 from scenes.vocab.glmm_b import fitting_label, link_scale, readable_labels
 
 RHO_SWEEP = (-0.8, 0.0, 0.8)
@@ -35,7 +36,6 @@ RHO_SWEEP = (-0.8, 0.0, 0.8)
 ELLIPSE_SDS = math.sqrt(-2.0 * math.log(0.05))
 SLOPE_PRESETS = {"gaussian": "fan-out", "poisson": "poisson-slopes", "binomial": "logistic-slopes",
                  "gamma": "gamma-slopes"}
-ALL_FAMILIES = ("gaussian", "poisson", "binomial", "gamma")
 
 
 def has_random_slope(lecture) -> bool:
@@ -85,7 +85,6 @@ class RandomSlopes(LectureScene):
     description = "Random intercepts vs random slopes: parallel lines, spaghetti, fan-out and fan-in."
     reads_input = True
     presets = tuple(SLOPE_PRESETS.values())  # shown when the lecture has no random slopes
-    families = ALL_FAMILIES
     slides = (
         ("intercepts", "With random intercepts only, {intercept_formula}, every {group} gets its "
                        "own level but shares the slope γ̂₁₀ = {g10_intercepts}: the lines are "
@@ -138,15 +137,20 @@ class RandomSlopes(LectureScene):
         if scale:
             y_lim = padded_range(line_ends([intercept_fit, slope_fit, *(f for f, _ in sweep.values())], x_lim))
             y_label = fitting_label(f"η, {scale} of {s.y_label}", PLOT_REGION.height - 0.9)
-        else:
-            y_lim, y_label = padded_range(y), s.y_label
+        else:   # the data, and the re-fitted lines of the rho sweep (clipped at the top before)
+            y_lim = padded_range(list(y) + line_ends([intercept_fit, slope_fit, *(f for f, _ in sweep.values())],
+                                                     x_lim))
+            y_label = s.y_label
         axes = make_axes(x_lim, y_lim, s.x_label, y_label, theme)
+        rec("y_axis_min", axes.y_lim[0])
+        rec("y_axis_max", axes.y_lim[1])
         cloud = None
         if not scale:
             cloud = data_cloud(axes, x, y, g, theme)
             cloud.set_opacity(0.35)
         lines = group_lines(axes, coef_pairs(intercept_fit, "partial"), theme, x_spans=spans)
-        syntax = code_text(intercept_fit.formula, theme)
+        # a formula in the user's names breaks after a ' +' rather than shrinking to the panel
+        syntax = wrapped_code(intercept_fit.formula, PANEL_REGION.width, theme, SMALL_SIZE)
         sd0 = Readout(r"\hat\tau_0 =", intercept_fit.re_sd["(Intercept)"], theme, size=22,
                       key="tau0_intercept_model", recorder=rec)
         items = [syntax, sd0]
@@ -161,16 +165,20 @@ class RandomSlopes(LectureScene):
         self.slide_point("intercepts")
 
         # Section: intercepts and slopes -> the same lines tilt
-        slope_syntax = code_text(slope_fit.formula, theme)
-        slope_syntax.scale_to_fit_width(min(slope_syntax.width, PANEL_REGION.width))
-        slope_syntax.move_to(syntax, aligned_edge=LEFT)
+        slope_syntax = wrapped_code(slope_fit.formula, PANEL_REGION.width, theme, SMALL_SIZE)
+        slope_syntax.move_to(syntax.get_corner(UP + LEFT), aligned_edge=UP + LEFT)
+        taller = slope_syntax.height - syntax.height     # one more line: the rest moves down first
+        if taller > 0.01:
+            self.play(VGroup(*items[1:]).animate.shift(DOWN * taller), run_time=0.4)
         tilted = group_lines(axes, coef_pairs(slope_fit, "partial"), theme, x_spans=spans)
         sd1 = Readout(r"\hat\tau_1 =", slope_fit.re_sd[slope], theme, size=22, key="tau1", recorder=rec)
         corr = Readout(r"\hat\rho =", slope_fit.re_corr[0][1], theme, size=22, key="rho", recorder=rec)
         sd1.next_to(panel, DOWN, buff=0.3).align_to(sd0, LEFT)
         corr.next_to(sd1, DOWN, buff=0.3).align_to(sd0, LEFT)
         gm = grand_mean_line(axes, slope_fit.fixef["(Intercept)"], slope_fit.fixef.get(term, 0.0), theme)
-        self.play(Transform(syntax, slope_syntax), Transform(lines, tilted),
+        panel.remove(syntax)        # the formula cross-fades (morphing its letters reads badly)
+        self.add(syntax)
+        self.play(FadeOut(syntax), FadeIn(slope_syntax), Transform(lines, tilted),
                   sd0.update_to(slope_fit.re_sd["(Intercept)"]), FadeIn(sd1), FadeIn(corr), run_time=1.5)
         self.play(Create(gm), run_time=0.6)
         self.slide_point("slopes")
@@ -204,13 +212,29 @@ def covariance_ellipse(axes, centre, cov, sds: float, color: str, n: int = 72) -
                    fill_opacity=0.08, fill_color=color)
 
 
+GAP = 0.3   # between the scatter panel's blocks (legend, matrix, syntax)
+
+
+def syntax_table(rows, theme) -> VGroup:
+    """lme4's bracket for each structure with what it means, beside it when both fit the panel's
+    width, else underneath; a long bracket breaks before its ' |' (wrapped_code) rather than
+    shrinking."""
+    entries = VGroup()
+    for code, meaning in rows:
+        row = wrapped_code(code, PANEL_REGION.width, theme, LABEL_SIZE)
+        words = wrapped_text(meaning, PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.muted)
+        beside = row.width + 0.25 + words.width <= PANEL_REGION.width
+        entries.add(VGroup(row, words).arrange(RIGHT if beside else DOWN, buff=0.25 if beside else 0.05,
+                                               aligned_edge=LEFT if not beside else np.zeros(3)))
+    return entries.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+
+
 class RandomEffectsScatter(LectureScene):
     """The (u0j, u1j) scatter, its covariance ellipse and matrix, and lmer's syntax."""
 
     description = "Random-effects scatter with the estimated covariance ellipse and matrix; lmer syntax."
     reads_input = True
     presets = tuple(SLOPE_PRESETS.values())  # shown when the lecture has no random slopes
-    families = ALL_FAMILIES
     slides = (
         ("scatter", "Each point is one {group}'s pair of conditional modes (u₀ⱼ, u₁ⱼ){scale}: how "
                     "far its intercept and its slope sit from the fixed effects."),
@@ -272,8 +296,12 @@ class RandomEffectsScatter(LectureScene):
         matrix = math_tex(r"\hat\Sigma = \begin{pmatrix} %s & %s \\ %s & %s \end{pmatrix}"
                           % (fmt_tex(cov[0, 0]), fmt_tex(cov[0, 1]), fmt_tex(cov[1, 0]), fmt_tex(cov[1, 1])), theme, size=30)
         rho = Readout(r"\hat\rho =", fit.re_corr[0][1], theme, size=22)
-        block = VGroup(matrix, rho).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        block.next_to(panel, DOWN, buff=0.4).align_to(panel, LEFT)
+        # side by side when they fit: the syntax slide needs the height below (stacked, its rows
+        # were shrunk to 14.8 pt)
+        block = VGroup(matrix, rho).arrange(RIGHT, buff=0.4)
+        if block.width > PANEL_REGION.width:
+            block.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        block.next_to(panel, DOWN, buff=GAP).align_to(panel, LEFT)
         self.play(Create(ellipse), FadeIn(block), run_time=1.4)
         self.slide_point("ellipse")
 
@@ -281,24 +309,23 @@ class RandomEffectsScatter(LectureScene):
         rec("own_slope_min", lo)
         rec("own_slope_max", hi)
         group = lecture.spec.group
-        entries = VGroup()
-        for code, meaning in ((f"(1 | {group})", "intercepts vary"), (f"(0 + {slope} | {group})", "slopes vary"),
-                              (f"(1 + {slope} | {group})", "both, correlated")):
-            row = code_text(code, theme, LABEL_SIZE)
-            if row.width > PANEL_REGION.width:
-                row.scale_to_fit_width(PANEL_REGION.width)
-            words = wrapped_text(meaning, PANEL_REGION.width, theme, size=LABEL_SIZE, color=theme.muted)
-            beside = row.width + 0.25 + words.width <= PANEL_REGION.width
-            entries.add(VGroup(row, words).arrange(RIGHT if beside else DOWN, buff=0.25 if beside else 0.05,
-                                                   aligned_edge=LEFT if not beside else np.zeros(3)))
-        table = entries.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        table = syntax_table(((f"(1 | {group})", "intercepts vary"), (f"(0 + {slope} | {group})", "slopes vary"),
+                              (f"(1 + {slope} | {group})", "both, correlated")), theme)
         advice = wrapped_text(f"Own slopes per {s.group_label} range from {fmt(lo)} to {fmt(hi)}: when "
                               "they differ this much, add random slopes.", PANEL_REGION.width, theme,
                               size=SMALL_SIZE)
         lower = VGroup(table, advice).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        lower.next_to(block, DOWN, buff=0.4).align_to(panel, LEFT)
+        leaving = []
+        lower.next_to(block, DOWN, buff=GAP).align_to(panel, LEFT)
         if lower.get_bottom()[1] < PANEL_REGION.bottom:
-            lower.scale_to_fit_height(max(block.get_bottom()[1] - 0.4 - PANEL_REGION.bottom, 0.5))
-            lower.next_to(block, DOWN, buff=0.4).align_to(panel, LEFT)
+            # long names: the syntax takes the matrix's place (the ellipse slide's still has it)
+            # rather than shrinking below a readable size
+            leaving = [FadeOut(block)]
+            lower.next_to(panel, DOWN, buff=GAP).align_to(panel, LEFT)
+        if lower.get_bottom()[1] < PANEL_REGION.bottom:
+            lower.scale_to_fit_height(max(panel.get_bottom()[1] - GAP - PANEL_REGION.bottom, 0.5))
+            lower.next_to(panel, DOWN, buff=GAP).align_to(panel, LEFT)
+        if leaving:
+            self.play(*leaving, run_time=0.4)
         self.play(FadeIn(lower), run_time=0.8)
         self.slide_point("syntax")

@@ -191,7 +191,8 @@ class SimpsonReversal(LectureScene):
         self.slide_point("groups")
 
         # Section: the slope panel (pooled, each group, mixed) with signs
-        chart_region = Region(PANEL_REGION.left, PANEL_REGION.right, bottom.get_top()[1] + 0.35,
+        # the last tick number is centred on the axis end: room for its half (0.3 poked into the margin)
+        chart_region = Region(PANEL_REGION.left, PANEL_REGION.right - 0.25, bottom.get_top()[1] + 0.35,
                               readouts.get_bottom()[1] - 0.35)
         values = [pooled_b, gamma10] + shown
         rows = {2.0: "pooled", 1.0: "groups", 0.0: "mixed"}

@@ -10,17 +10,17 @@ and the panel says so.
 """
 from __future__ import annotations
 
-from manim import (LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter, Indicate,
-                   LaggedStart, Text, Transform, VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, FadeOut, GrowFromCenter, Indicate,
+                   LaggedStart, MoveToTarget, Text, Transform, VGroup)
 
 from estimator.centring import decompose
 from estimator.errors import InputError
 from scenes.base import LectureScene
 from scenes.context import lecture_input, preset_input
 from scenes.theme import FONT, LABEL_SIZE, fmt
-from scenes.vocab import (PANEL_REGION, Readout, Region, code_text, data_cloud, filled_mark, fitted_line,
+from scenes.vocab import (PANEL_REGION, Readout, Region, data_cloud, filled_mark, fitted_line,
                           group_lines, make_axes, math_tex, padded_range, side_panel, title_text,
-                          wrapped_text, x_axis_limits)
+                          wrapped_code, wrapped_text, x_axis_limits)
 
 SIZE = 20
 PRESET_NOTE = "shown with the simpson preset: the lecture's data do not reverse"
@@ -104,7 +104,8 @@ class SimpsonDecomposed(LectureScene):
                 Readout(r"\hat\beta_B - \hat\beta_W =", d.contextual, theme, prefix="contextual",
                         color=theme.foreground, size=SIZE, key="contextual", recorder=rec)]
         split = math_tex(r"x_{ij} = \bar x_j + (x_{ij} - \bar x_j)", theme, size=28)
-        syntax = code_text(d.formula, theme, size=LABEL_SIZE)
+        # broken after a ' +' rather than scaled to the panel's width (it was 14.7 pt)
+        syntax = wrapped_code(d.formula, PANEL_REGION.width, theme, size=LABEL_SIZE)
         centre_key = Text("○ big marks: group centres (x̄ⱼ, ȳⱼ)", font=FONT, font_size=LABEL_SIZE,
                           color=theme.muted)
         panel = side_panel(split, syntax, centre_key, *rows, buff=0.17)
@@ -155,14 +156,23 @@ class SimpsonDecomposed(LectureScene):
         self.slide_point("between", narration=_narration("between", d, d.reversed))
 
         # Section: the contextual effect and the slopes side by side, with their signs
-        chart = self._slope_chart(d, panel, note)
         mix = "Pooled = a mix of within and between" + (": here between wins, so the sign flips."
                                                         if d.reversed else ".")
         verdict = wrapped_text(mix, PANEL_REGION.width, theme, size=LABEL_SIZE)
         verdict.move_to(split.get_corner(LEFT + UP), aligned_edge=LEFT + UP)
+        # the readouts move up into the room the split, the formula and the key leave: below them
+        # the chart had too little height (its row labels thinned, and their note ran into the
+        # readouts, with the preset note at the bottom)
+        readouts = VGroup(*rows)
+        readouts.generate_target()
+        readouts.target.next_to(verdict, DOWN, buff=0.3).align_to(readouts, LEFT)
+        if readouts.target.get_top()[1] < readouts.get_top()[1]:
+            readouts.target.move_to(readouts)
+        chart = self._slope_chart(d, readouts.target, note)
         self.play(FadeIn(rows[3]), run_time=0.6)
+        self.play(FadeOut(VGroup(split, syntax, centre_key)), FadeIn(verdict), MoveToTarget(readouts),
+                  run_time=0.8)
         self.play(FadeIn(chart), run_time=1.0)
-        self.play(FadeOut(VGroup(split, syntax, centre_key)), FadeIn(verdict), run_time=0.8)
         self.slide_point("contextual", narration=_narration("contextual", d, d.reversed))
 
     def _slope_chart(self, d, panel, note) -> VGroup:

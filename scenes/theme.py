@@ -153,7 +153,10 @@ def fmt(value: float | None, sig: int = 3) -> str:
 
     # Cap the decimals: a variance estimated at 1e-7 (a singular fit) reads as 0.0000, not as
     # a string of zeros that runs off the frame.
-    decimals = min(max(0, sig - 1 - int(floor(log10(abs(value))))), MAX_DECIMALS)
+    # The magnitude of the value as rounded: 0.09996 rounds up to 0.100 (not '0.1000', one digit
+    # more than `sig` because the decimals were counted from 0.09996's magnitude).
+    rounded = float(f"{value:.{sig - 1}e}")
+    decimals = min(max(0, sig - 1 - int(floor(log10(abs(rounded))))), MAX_DECIMALS)
     text = f"{value:.{decimals}f}"
     if float(text) == 0:
         text = f"{0:.{decimals}f}"

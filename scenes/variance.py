@@ -93,7 +93,7 @@ class VarianceComponents(LectureScene):
 
         # Section: the stacked bar of the total (latent) variance
         title = title_text(self.title, theme)
-        left = PLOT_REGION.left + 0.2
+        left = PLOT_REGION.left + 0.4   # room for the ICC bar's '0' (at + 0.2 it sat in the margin)
         bar_y = PLOT_REGION.top - 1.6
         split_bar = self._split_bar(tau2, residual, left, bar_y, split)
         formula = math_tex(r"\mathrm{ICC} = \frac{\hat\tau_0^2}{\hat\tau_0^2 + " + split.residual_tex + "}", theme)

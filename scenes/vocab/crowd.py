@@ -28,6 +28,18 @@ def crowd_scale(n_groups: int) -> float:
     return float(max(MIN_INK, np.sqrt(CROWD_FROM / n_groups)))
 
 
+def thin_crowd(lines, n_groups: int | None = None):
+    """Group lines or curves drawn by hand, thinned as group_lines thins its own: past
+    CROWD_FROM groups each gets crowd_scale of its width and a lighter stroke (100 curves at full
+    width buried the link scenes' typical curve and tangent). Hidden lines stay hidden."""
+    crowd = crowd_scale(len(lines) if n_groups is None else n_groups)
+    if crowd < 1:
+        for line in lines:
+            if line.get_stroke_opacity() > 0:
+                line.set_stroke(width=line.get_stroke_width() * crowd, opacity=0.45 + 0.55 * crowd)
+    return lines
+
+
 def highlight_groups(n_groups: int, limit: int, focus: Iterable[int] = (),
                      sizes: Sequence[float] | None = None, shift: Sequence[float] | None = None,
                      values: Sequence[float] | None = None) -> list[int]:

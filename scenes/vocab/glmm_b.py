@@ -88,14 +88,17 @@ def response_curve(axes, family: str, intercept: float, slope: float, color: str
 
 def response_curves(axes, family: str, coefs, theme, x_spans=None, stroke_width: float = 3.5,
                     colors=None) -> VGroup:
-    """One response-scale curve per group (group j = position in `coefs`), in group colours."""
+    """One response-scale curve per group (group j = position in `coefs`), in group colours,
+    thinner and lighter past a dozen groups (as group_lines draws the identity link's)."""
+    from scenes.vocab.crowd import thin_crowd
+
     out = VGroup()
     for j, (a, b) in enumerate(coefs):
         color = colors[j] if colors is not None else theme.group_color(j)
         out.add(response_curve(axes, family, a, b, color,
                                x_span=x_spans[j] if x_spans is not None else None,
                                stroke_width=stroke_width))
-    return out
+    return thin_crowd(out)
 
 
 def edge_label(mark, text: str, color: str, size: int = LABEL_SIZE - 2) -> Text:

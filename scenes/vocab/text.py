@@ -10,7 +10,7 @@ from typing import Sequence
 
 from manim import DOWN, FadeToColor, Indicate, LEFT, MathTex, RIGHT, Succession, Text, UP, VGroup
 
-from scenes.line_breaks import greedy_lines
+from scenes.line_breaks import code_lines, greedy_lines
 from scenes.theme import BODY_SIZE, CODE_FONT, FONT, LABEL_SIZE, SMALL_SIZE, TITLE_SIZE, Theme
 from scenes.vocab.layout import TITLE_REGION, fit_in_region
 
@@ -51,6 +51,19 @@ def code_text(code: str, theme: Theme, size: int = SMALL_SIZE, color: str | None
     where TeX's typewriter font draws '~' as a raised accent, and any column name is safe."""
     return Text(code, font=CODE_FONT, font_size=size, color=theme.ink(color),
                 **text_options)
+
+
+def wrapped_code(code: str, max_width: float, theme: Theme, size: int = LABEL_SIZE,
+                 color: str | None = None, line_spacing: float = 0.8) -> Text:
+    """Code broken into lines no wider than `max_width` at `size` (scenes.line_breaks.code_lines:
+    after a formula's ' +' or ' ~', else before a bracket's ' |'), so a long formula keeps its
+    readable size instead of being scaled to the panel's width; only a piece that cannot break
+    is shrunk."""
+    lines = code_lines(code, lambda line: Text(line, font=CODE_FONT, font_size=size).width <= max_width)
+    block = code_text("\n".join(lines), theme, size, color, line_spacing=line_spacing)
+    if block.width > max_width:
+        block.scale_to_fit_width(max_width)
+    return block
 
 
 def math_tex(tex: str, theme: Theme, size: int = BODY_SIZE + 6, color: str | None = None) -> MathTex:

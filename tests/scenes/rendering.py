@@ -4,6 +4,7 @@ one; and how they point a scene at a preset."""
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 
 from manim import MathTex, Text, tempconfig
@@ -72,12 +73,33 @@ def assert_layout(scene, where: str) -> None:
         assert overlap_x <= 0.03 or overlap_y <= 0.03, (where, "texts overlap", a, b)
 
 
-def render_checked(scene_cls, tmp_path, monkeypatch):
-    """`render_low`, with the layout checked at every slide point (each one is a handout still)."""
+def text_size(text: Text) -> float:
+    """The size a Text is drawn at, in font points (LABEL_SIZE = 18 is the smallest readable at
+    720p): its font size times how much it was scaled since. Measured by area, which a rotation
+    keeps (a y-axis title), where manim's `font_size` reads the height alone."""
+    if "\n" in text.original_text:
+        return text.font_size
+    fresh = Text(text.original_text, font=text.font, font_size=text._font_size)
+    return text._font_size * math.sqrt(text.width * text.height / (fresh.width * fresh.height))
+
+
+def assert_readable(scene, where: str, min_size: float) -> None:
+    """Every Text on screen is drawn at `min_size` points or more (none shrunk to fit)."""
+    for t in visible_texts(scene):
+        if isinstance(t, Text):
+            assert text_size(t) >= min_size - 0.05, (where, "below the readable size", round(text_size(t), 1),
+                                                     t.original_text)
+
+
+def render_checked(scene_cls, tmp_path, monkeypatch, min_size: float | None = None):
+    """`render_low`, with the layout checked at every slide point (each one is a handout still),
+    and, given `min_size`, every text's size."""
     class Checked(scene_cls):
         def slide_point(self, name, hold=HOLD_SECONDS, **options):
             super().slide_point(name, hold, **options)
             assert_layout(self, f"{scene_cls.__name__}/{name}")
+            if min_size is not None:
+                assert_readable(self, f"{scene_cls.__name__}/{name}", min_size)
 
     Checked.__name__ = Checked.__qualname__ = scene_cls.__name__
     return render_low(Checked, tmp_path, monkeypatch)

@@ -250,3 +250,122 @@ def test_long_axis_labels_wrap_or_shorten_to_fit():
     short = fitting_label(label, 2.5)
     assert short.endswith(" …") and label.startswith(short[:-2])
     assert Text(short, font=FONT, font_size=LABEL_SIZE).width <= 2.5
+
+
+def test_scatter_syntax_rows_keep_a_readable_size_under_the_preset_note(tmp_path, monkeypatch):
+    """Under the 'shown with the fan-out preset' note the syntax rows were shrunk to 14.8 pt to
+    fit below the stacked matrix and correlation."""
+    from scenes import context
+    from scenes.random_slopes import RandomEffectsScatter
+    from scenes.theme import LABEL_SIZE
+    from tests.scenes.rendering import render_checked, use_preset
+
+    use_preset(monkeypatch, tmp_path, "default")          # no random slope: a preset is shown
+    render_checked(RandomEffectsScatter, tmp_path, monkeypatch, min_size=LABEL_SIZE)
+    context.lecture_input.cache_clear()
+
+
+def test_long_lme4_brackets_break_instead_of_shrinking():
+    from manim import Text
+
+    from scenes.line_breaks import code_lines
+    from scenes.random_slopes import syntax_table
+    from scenes.theme import LABEL_SIZE, LIGHT
+    from scenes.vocab import PANEL_REGION
+    from tests.scenes.rendering import text_size
+
+    assert code_lines("y ~ x_within + x_mean + (1 | group)", lambda t: len(t) <= 28) == \
+        ["y ~ x_within + x_mean +", "    (1 | group)"]
+    assert code_lines("(0 + hours_of_homework | school_district)", lambda t: len(t) <= 28) == \
+        ["(0 + hours_of_homework", "    | school_district)"]
+    table = syntax_table([("(1 + hours_of_homework | school_district)", "both, correlated")], LIGHT)
+    assert table.width <= PANEL_REGION.width + 1e-6
+    texts = [t for t in table.get_family() if isinstance(t, Text)]
+    assert len(texts) == 2 and all(text_size(t) >= LABEL_SIZE - 0.05 for t in texts)
+
+
+def test_random_slopes_formula_in_the_users_names_keeps_its_size(tmp_path, monkeypatch):
+    """`score ~ hours + (1 + hours | school)` was scaled to the panel's width (14 pt); it breaks
+    after a ' +' and the readouts below make room."""
+    from scenes import context
+    from scenes.random_slopes import RandomSlopes
+    from scenes.theme import LABEL_SIZE
+    from tests.scenes.rendering import render_checked
+
+    pupils_csv(tmp_path / "pupils.csv")
+    spec = tmp_path / "input.json"
+    context.write_input_file(str(spec), load_preset("default"), data_csv=str(tmp_path / "pupils.csv"),
+                             formula="score ~ hours + (1 + hours | school)")
+    monkeypatch.setenv(context.INPUT_ENV, str(spec))
+    context.lecture_input.cache_clear()
+    try:
+        render_checked(RandomSlopes, tmp_path, monkeypatch, min_size=LABEL_SIZE)
+    finally:
+        context.lecture_input.cache_clear()
+
+
+def test_the_rho_sweeps_lines_stay_inside_the_plot(tmp_path, monkeypatch):
+    """fan-in: the axis was the data's range, and the lines re-fitted at rho = 0.8 ran past its
+    top (clipped, ending early)."""
+    from scenes import context
+    from scenes.random_slopes import RHO_SWEEP, RandomSlopes, line_ends
+    from scenes.vocab import x_axis_limits
+    from tests.scenes.rendering import render_low, use_preset
+
+    lecture = use_preset(monkeypatch, tmp_path, "fan-in")
+    try:
+        scene = render_low(RandomSlopes, tmp_path, monkeypatch)
+    finally:
+        context.lecture_input.cache_clear()
+    x_lim = x_axis_limits(lecture.arrays()[0], lecture.scenario)
+    fits = [input_from_scenario(lecture.scenario.replace(rho=rho)).fit() for rho in RHO_SWEEP]
+    ends = line_ends(fits, x_lim)
+    assert scene.displayed["y_axis_min"] <= min(ends) and max(ends) <= scene.displayed["y_axis_max"]
+
+
+def test_response_curves_and_hand_drawn_curves_thin_out_like_group_lines():
+    """At 100 groups the link scenes' and SimpsonReversal's GLMM curves kept full width and
+    opacity: the typical curve and the tangent were buried (group_lines already thinned)."""
+    from manim import VGroup
+
+    from scenes.theme import LIGHT
+    from scenes.vocab import group_lines, make_axes, thin_crowd
+    from scenes.vocab.glmm_b import response_curves
+
+    axes = make_axes((0, 10), (0, 1), "x", "p", LIGHT, outcome="probability")
+    coefs = [(-2.0 + 0.04 * j, 0.4) for j in range(100)]
+    lines = group_lines(axes, coefs, LIGHT, stroke_width=3.5)
+    curves = response_curves(axes, "binomial", coefs, LIGHT, stroke_width=3.5)
+    assert curves[0].get_stroke_width() == pytest.approx(lines[0].get_stroke_width())
+    assert curves[0].get_stroke_opacity() == pytest.approx(lines[0].get_stroke_opacity())
+    assert curves[0].get_stroke_opacity() < 1
+    few = thin_crowd(VGroup(*response_curves(axes, "binomial", coefs[:8], LIGHT, stroke_width=3.5)))
+    assert few[0].get_stroke_width() == pytest.approx(3.5)
+
+
+def test_variance_components_stay_inside_the_margins(tmp_path, monkeypatch):
+    """The ICC bar's '0' sat left of the safe margin (its bar began 0.2 inside the plot region)."""
+    from scenes import context
+    from scenes.theme import LABEL_SIZE
+    from scenes.variance import VarianceComponents
+    from tests.scenes.rendering import render_checked, use_preset
+
+    use_preset(monkeypatch, tmp_path, "default")
+    try:
+        render_checked(VarianceComponents, tmp_path, monkeypatch, min_size=LABEL_SIZE)
+    finally:
+        context.lecture_input.cache_clear()
+
+
+def test_simpsons_slope_strip_stays_inside_the_margins(tmp_path, monkeypatch):
+    """Poisson: the strip's last tick number ('0.3', centred on the axis end) crossed the right
+    safe margin."""
+    from scenes import context
+    from scenes.simpson import SimpsonReversal
+    from tests.scenes.rendering import render_checked, use_preset
+
+    use_preset(monkeypatch, tmp_path, "poisson")
+    try:
+        render_checked(SimpsonReversal, tmp_path, monkeypatch)
+    finally:
+        context.lecture_input.cache_clear()

@@ -20,7 +20,8 @@ from estimator.presets import load_preset
 from scenes import context
 from scenes.base import LectureScene
 from estimator.family_descriptions import FAMILY_NAMES, describe_family
-from scenes.link_functions import FamilyGuide, GammaLink, LinkFunction, LogisticLink, r_lines, response_limits
+from scenes.family_guide import FamilyGuide
+from scenes.link_functions import GammaLink, LinkFunction, LogisticLink, r_lines, response_limits
 from scenes.theme import fmt
 from scripts.cli import cli
 from scripts.pipeline.assemble import narration_of

@@ -56,3 +56,27 @@ def test_the_lrt_labels_stay_clear_of_the_curve_and_the_lines():
     boundary_label = labels[0]
     assert naive.get_top()[1] < boundary_label.get_bottom()[1]
     assert naive.get_x() < boundary_label.get_right()[0]   # the case the fix is for: the line is under it
+
+
+def test_the_table_keeps_its_size_at_100_groups():
+    """At 100 groups five-digit criteria and a three-digit npar made the table too wide: it was
+    scaled to 17 pt. It drops the decimal (differences of 2 still show) instead."""
+    from manim import Text, VGroup
+
+    from scenes.model_comparison import ModelComparison
+    from scenes.theme import LABEL_SIZE, LIGHT
+    from scenes.vocab import PLOT_REGION
+    from tests.scenes.rendering import text_size
+
+    scenario = load_preset("default").replace(n_groups=100)
+    comparison = compare_pooling(scenario.formula, simulate(scenario).table, scenario.family,
+                                 scenario.trials_column)
+    scene = ModelComparison.__new__(ModelComparison)   # the table alone: no render
+    scene.theme = LIGHT
+    group, cells = scene._table(comparison)
+    texts = [t for t in group.get_family() if isinstance(t, Text)]
+    texts += [t for row in cells.values() for cell in row[1:] for t in cell.get_family() if isinstance(t, Text)]
+    assert min(text_size(t) for t in texts) >= LABEL_SIZE - 0.05
+    assert VGroup(group, *[c for row in cells.values() for c in row[1:]]).width <= PLOT_REGION.width + 1e-6
+    aic = {key: cells[key][3].original_text for key in cells}
+    assert all("." not in text for text in aic.values())

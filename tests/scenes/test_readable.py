@@ -53,6 +53,15 @@ def test_count_of():
     assert count_of(15, "class") == "15 classes" and count_of(1, "class") == "1 class"
 
 
+@pytest.mark.parametrize("value, shown", [(0.09996, "0.100"), (-0.09996, "\u22120.100"), (9.996, "10.0"),
+                                          (0.0999, "0.0999"), (0.569, "0.569"), (1e-7, "0.0000")])
+def test_numbers_keep_three_significant_digits_when_they_round_up_a_decade(value, shown):
+    """A slope of 0.09996 was shown as '0.1000' (SimpsonReversal, binomial-trials at 30 groups)."""
+    from scenes.theme import fmt
+
+    assert fmt(value) == shown
+
+
 # ---------------------------------------------------------------- many groups
 def test_crowd_scale_thins_past_twelve_groups():
     assert crowd_scale(8) == crowd_scale(12) == 1.0

@@ -8,7 +8,8 @@ import pytest
 from manim import MathTex, Text
 
 from scenes import context
-from scenes.link_functions import FamilyGuide, GammaLink, LinkFunction, LogisticLink, family_lecture
+from scenes.family_guide import FamilyGuide
+from scenes.link_functions import GammaLink, LinkFunction, LogisticLink, family_lecture
 from scenes.random_slopes import RandomEffectsScatter, RandomSlopes, slope_lecture
 from scenes.results import ModelResults
 from scenes.variance import VarianceComponents

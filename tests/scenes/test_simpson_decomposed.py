@@ -78,3 +78,35 @@ def test_own_data_that_reverse_are_decomposed_as_they_are(tmp_path):
     assert _shown(d.between_slope) in _numbers(slides["between"])
     preset = decompose("y ~ x + (1 | group)", simulate(load_preset("simpson")).table)
     assert abs(d.within_slope - preset.within_slope) > 0.01   # so the numbers above are the user's
+
+
+def test_the_centred_formula_keeps_a_readable_size(tmp_path, monkeypatch):
+    """`y ~ x_within + x_mean + (1 | group)` is wider than the panel: it was scaled to 14.7 pt;
+    it breaks after a ' +' instead."""
+    from scenes import context
+    from scenes.simpson_decomposed import SimpsonDecomposed
+    from scenes.theme import LABEL_SIZE
+    from tests.scenes.rendering import render_checked, use_preset
+
+    use_preset(monkeypatch, tmp_path, "simpson")
+    render_checked(SimpsonDecomposed, tmp_path, monkeypatch, min_size=LABEL_SIZE)
+    context.lecture_input.cache_clear()
+
+
+def test_the_slope_chart_keeps_its_rows_above_the_preset_note(tmp_path, monkeypatch):
+    """Under the preset note (the default lecture does not reverse) the two-line formula pushed
+    the readouts down: the chart below them thinned its row labels to 2 of 4, and the note
+    saying so ran into the readouts. The readouts now move up into the space the formula leaves."""
+    from scenes import context
+    from scenes.simpson_decomposed import SimpsonDecomposed
+    from scenes.theme import LABEL_SIZE
+    from tests.scenes.rendering import render_checked, use_preset, visible_texts
+
+    use_preset(monkeypatch, tmp_path, "default")
+    try:
+        scene = render_checked(SimpsonDecomposed, tmp_path, monkeypatch, min_size=LABEL_SIZE)
+    finally:
+        context.lecture_input.cache_clear()
+    shown = {getattr(t, "original_text", "") for t in visible_texts(scene)}
+    assert {"pooled", "within", "between", "contextual"} <= shown
+    assert not any(text.startswith("labels shown") for text in shown)
