@@ -70,9 +70,15 @@ def sign_word(value: float) -> str:
     return "positive" if value > 0 else "negative" if value < 0 else "zero"
 
 
-def verdict(reversed_: bool, pooled: float, own: list[float], group: str) -> str:
+# the built-in data that show the reversal, per family (estimator/presets/*-simpson.toml)
+SIMPSON_PRESETS = {"gaussian": "simpson", "poisson": "poisson-simpson", "binomial": "logistic-simpson",
+                   "gamma": "gamma-simpson"}
+
+
+def verdict(reversed_: bool, pooled: float, own: list[float], group: str, family: str = "gaussian") -> str:
     """The slope slide's last sentence, true of the data drawn: how many groups' own slopes
-    have the other sign than the pooled one (a count of what is on screen)."""
+    have the other sign than the pooled one (a count of what is on screen); without a reversal,
+    which preset of the family shows one."""
     if not own:
         return f"No {group} has a slope of its own to compare."
     opposite = [v for v in own if (v > 0) != (pooled > 0)]
@@ -81,7 +87,7 @@ def verdict(reversed_: bool, pooled: float, own: list[float], group: str) -> str
         return (f"The pooled slope is {fmt(pooled)}, yet {share} {group}'s own slope is "
                 f"{sign_word(-pooled) if pooled else 'not zero'}: that is Simpson's paradox.")
     return (f"Here the signs agree ({len(own) - len(opposite)} of {len(own)} own slopes share the "
-            "pooled sign): these data show no reversal.")
+            f"pooled sign): these data show no reversal (the {SIMPSON_PRESETS[family]} preset shows one).")
 
 
 class SimpsonReversal(LectureScene):
@@ -132,7 +138,7 @@ class SimpsonReversal(LectureScene):
             "curve": (f", drawn as a curve on the response scale (a straight line on the {scale} "
                       "scale)") if scale else "",
             "group_min": fmt(lo), "group_max": fmt(hi), "gamma10": fmt(gamma10),
-            "verdict": verdict(reversed_, pooled_b, shown, s.group_label),
+            "verdict": verdict(reversed_, pooled_b, shown, s.group_label, family),
             "missing": (f" {', '.join(missing)} cannot be fitted on its own (too few rows, or every "
                         "outcome the same), so it has no line.") if missing else ""}
 

@@ -15,6 +15,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, DashedLine, FadeIn, Fa
 
 from estimator.centring import decompose
 from estimator.errors import InputError
+from estimator.family_descriptions import describe_family
 from scenes.base import LectureScene
 from scenes.context import lecture_input, preset_input
 from scenes.theme import FONT, LABEL_SIZE, fmt
@@ -26,9 +27,17 @@ SIZE = 20
 PRESET_NOTE = "shown with the simpson preset: the lecture's data do not reverse"
 
 
+def preset_note(family: str) -> str:
+    """Why the preset stands in, truly: a Gaussian lecture's data do not reverse; any other
+    family's might, but the decomposition is drawn for a Gaussian model (centres on the y scale)."""
+    if family == "gaussian":
+        return PRESET_NOTE
+    return f"shown with the simpson preset: drawn for Gaussian data, not a {describe_family(family).title}"
+
+
 def reversal_input():
     """(lecture input, its decomposition, note): the lecture's own data when they are Gaussian and
-    reverse, else the simpson preset (and a note saying so)."""
+    reverse, else the simpson preset (and a note saying why)."""
     lecture = lecture_input()
     if lecture.family == "gaussian":
         try:
@@ -38,7 +47,7 @@ def reversal_input():
         if own is not None and own.reversed:
             return lecture, own, None
     preset = preset_input("simpson")
-    return preset, decompose(preset.formula, preset.table), PRESET_NOTE
+    return preset, decompose(preset.formula, preset.table), preset_note(lecture.family)
 
 
 def _narration(key: str, d, reversed_: bool) -> str:

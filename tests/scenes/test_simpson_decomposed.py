@@ -110,3 +110,25 @@ def test_the_slope_chart_keeps_its_rows_above_the_preset_note(tmp_path, monkeypa
     shown = {getattr(t, "original_text", "") for t in visible_texts(scene)}
     assert {"pooled", "within", "between", "contextual"} <= shown
     assert not any(text.startswith("labels shown") for text in shown)
+
+
+def test_the_preset_note_gives_the_true_reason():
+    """A Gaussian lecture's data do not reverse; a GLMM's may (poisson-simpson does), but the
+    decomposition is drawn for a Gaussian model, and the note must say that instead."""
+    from scenes.simpson_decomposed import PRESET_NOTE, preset_note
+
+    assert preset_note("gaussian") == PRESET_NOTE
+    for family, title in (("poisson", "Poisson GLMM"), ("binomial", "Logistic GLMM"), ("gamma", "Gamma GLMM")):
+        note = preset_note(family)
+        assert note.startswith("shown with the simpson preset") and note.endswith(title)
+        assert "do not reverse" not in note
+
+
+def test_without_a_reversal_the_verdict_names_the_familys_simpson_preset():
+    from scenes.simpson import SIMPSON_PRESETS, verdict
+
+    for family, preset in SIMPSON_PRESETS.items():
+        assert load_preset(preset).family == family
+        said = verdict(False, 0.4, [0.3, 0.5], "school", family)
+        assert "no reversal" in said and f"the {preset} preset shows one" in said
+    assert "Simpson's paradox" in verdict(True, -0.4, [0.3, 0.5], "school", "poisson")
