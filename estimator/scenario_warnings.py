@@ -12,6 +12,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from estimator.scenario import Scenario
+from estimator.simulate import x_centres
 
 EXTREME_RATE = 0.05      # a binomial rate below 5 % or above 95 % leaves almost nothing to plot
 MOSTLY_ZEROS = 0.90      # a Poisson scenario with over 90 % zero counts
@@ -76,8 +77,7 @@ def _x_grid(s: Scenario, points: int = 21) -> np.ndarray:
     16 stand for any number of groups), as estimator.simulate.x_centres places them."""
     half = (s.x_max - s.x_min) / 2
     count = min(s.n_groups, 16)
-    z = ndtri((np.arange(count) + 0.5) / count) if s.tau0 > 0 else np.zeros(count)
-    centres = -s.x_group_offset * z
+    centres = x_centres(s, s.tau0 * ndtri((np.arange(count) + 0.5) / count))
     within = np.linspace(-half, half, points)
     return ((s.x_min + s.x_max) / 2 + centres[:, None] + within[None, :]).ravel()
 
