@@ -29,14 +29,15 @@ def crowd_scale(n_groups: int) -> float:
 
 
 def thin_crowd(lines, n_groups: int | None = None):
-    """Group lines or curves drawn by hand, thinned as group_lines thins its own: past
-    CROWD_FROM groups each gets crowd_scale of its width and a lighter stroke (100 curves at full
-    width buried the link scenes' typical curve and tangent). Hidden lines stay hidden."""
+    """Group lines or curves, thinned past CROWD_FROM groups: each gets crowd_scale of its width
+    and a lighter stroke (100 curves at full width buried the link scenes' typical curve and
+    tangent). Hidden lines (a line that misses the plot) stay hidden. group_lines uses it too."""
     crowd = crowd_scale(len(lines) if n_groups is None else n_groups)
     if crowd < 1:
         for line in lines:
+            line.set_stroke(width=line.get_stroke_width() * crowd)
             if line.get_stroke_opacity() > 0:
-                line.set_stroke(width=line.get_stroke_width() * crowd, opacity=0.45 + 0.55 * crowd)
+                line.set_stroke(opacity=0.45 + 0.55 * crowd)
     return lines
 
 

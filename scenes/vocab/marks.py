@@ -11,7 +11,7 @@ from manim import (Arrow, Circle, DOWN, DashedLine, Dot, LEFT, Line, PI, RIGHT, 
 
 from scenes.theme import FONT, LABEL_SIZE, Theme
 from scenes.vocab.axes import PlotAxes
-from scenes.vocab.crowd import crowd_scale, labels_note, thin_labels
+from scenes.vocab.crowd import crowd_scale, labels_note, thin_crowd, thin_labels
 
 # --------------------------------------------------------------------------------------------
 # Data
@@ -119,15 +119,11 @@ def group_lines(axes: PlotAxes, coefs: Sequence[tuple[float, float]], theme: The
     into a new model's lines. Past CROWD_FROM groups the lines get thinner and lighter
     (crowd_scale: 0.63 of the width at 30 groups, 0.35 at 100)."""
     lines = VGroup()
-    crowd = crowd_scale(len(coefs))
     for j, (a, b) in enumerate(coefs):
         span = x_spans[j] if x_spans is not None else None
         color = colors[j] if colors is not None else theme.group_color(j)
-        line = fitted_line(axes, a, b, color, x_span=span, stroke_width=stroke_width * crowd)
-        if crowd < 1 and line.get_stroke_opacity() > 0:
-            line.set_stroke(opacity=0.45 + 0.55 * crowd)
-        lines.add(line)
-    return lines
+        lines.add(fitted_line(axes, a, b, color, x_span=span, stroke_width=stroke_width))
+    return thin_crowd(lines)
 
 
 # --------------------------------------------------------------------------------------------
